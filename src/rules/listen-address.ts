@@ -1,0 +1,51 @@
+import { isIPv4, isIPv6 } from 'node:net';
+
+/** The address in a canonical text form, so that `::0:1` and `::1` compare equal; null if not an IP. */
+export function canonicalIp(address: string): string | null {
+  const text = address.trim().toLowerCase().replace(/%.*$/, '');
+  if (isIPv4(text)) return text;
+  if (!isIPv6(text)) return null;
+  const mappedV4 = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/.exec(text)?.[1];
+  if (mappedV4 !== undefined) return mappedV4;
+  return expandV6(text).join(':');
+}
+
+/** Eight hex groups without leading zeros; a trailing dotted IPv4 part becomes two groups. */
+function expandV6(text: string): string[] {
+  const groups = (s: string) => (s === '' ? [] : s.split(':').flatMap(v4AsGroups));
+  const [head = '', tail] = text.split('::');
+  const left = groups(head);
+  const right = tail === undefined ? [] : groups(tail);
+  const zeros = Array<string>(8 - left.length - right.length).fill('0');
+  return [...left, ...zeros, ...right].map((g) => parseInt(g, 16).toString(16));
+}
+
+function v4AsGroups(group: string): string[] {
+  if (!group.includes('.')) return [group];
+  const [a = 0, b = 0, c = 0, d = 0] = group.split('.').map(Number);
+  return [((a << 8) | b).toString(16), ((c << 8) | d).toString(16)];
+}
+
+export function isLoopback(address: string): boolean {
+  const ip = canonicalIp(address);
+  if (ip === null) return false;
+  return ip.startsWith('127.') || ip === '0:0:0:0:0:0:0:1';
+}
+
+const ANY_V4 = '0.0.0.0';
+const ANY_V6 = '0:0:0:0:0:0:0:0';
+
+/**
+ * Whether a socket listening on `listenAddress` accepts connections to `fixedIp`. `0.0.0.0` covers
+ * every IPv4 address; `::` covers every address, as Linux dual-stack sockets do. Loopback
+ * listeners are reachable on no fixed IP.
+ */
+export function listensOn(listenAddress: string | undefined, fixedIp: string): boolean {
+  if (listenAddress === undefined) return false;
+  const listen = canonicalIp(listenAddress);
+  const ip = canonicalIp(fixedIp);
+  if (listen === null || ip === null || isLoopback(listen)) return false;
+  if (listen === ANY_V6) return true;
+  if (listen === ANY_V4) return isIPv4(ip);
+  return listen === ip;
+}
