@@ -1,0 +1,22 @@
+import DataLoader from 'dataloader';
+import { toPortRanges, type PortRange } from '../rules/port-ranges.js';
+import type { Authenticator } from '../sources/auth.js';
+import type { ZstackClient } from '../sources/zstack.js';
+import { configured, settle } from './settle.js';
+
+export interface VipPortsKey {
+  uuid: string;
+  protocol: 'TCP' | 'UDP';
+}
+
+export function vipLoaders(client: ZstackClient | undefined, auth: Authenticator | undefined) {
+  const zstack = () => configured(client, 'zstack');
+  return {
+    /** ZStack `vips/{uuid}/usedports`, as sorted, merged ranges. */
+    vipUsedPorts: new DataLoader<VipPortsKey, PortRange[], string>(
+      (keys) =>
+        settle(keys, async ({ uuid, protocol }) => toPortRanges((await zstack().getVipUsedPorts(auth, uuid, protocol)).usedPorts)),
+      { cacheKeyFn: (k) => `${k.uuid}|${k.protocol}` },
+    ),
+  };
+}

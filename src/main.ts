@@ -1,0 +1,55 @@
+import { createServer } from 'node:http';
+import { ConfigError, loadConfig, type Config } from './config.js';
+import { createPortgraph } from './server.js';
+import { DEMO_OS_TOKEN, DEMO_ZSTACK_SESSION, startSimulator } from './simulator/index.js';
+
+async function main(): Promise<void> {
+  let config: Config;
+  try {
+    config = loadConfig();
+  } catch (e) {
+    if (!(e instanceof ConfigError)) throw e;
+    console.error(e.message);
+    process.exit(2);
+  }
+
+  // Demo mode: the simulated cloud runs in this process and the real clients talk to it over HTTP.
+  const simulator = config.demo ? await startSimulator() : undefined;
+  if (simulator !== undefined) {
+    config = {
+      ...config,
+      novaUrl: simulator.url,
+      vpcUrl: simulator.url,
+      hssUrl: simulator.url,
+      zstackUrl: simulator.url,
+      projectId: simulator.projectId,
+      osToken: DEMO_OS_TOKEN,
+      zstackSessionId: DEMO_ZSTACK_SESSION,
+    };
+  }
+
+  const portgraph = createPortgraph(config);
+  const server = createServer(portgraph.yoga);
+  server.listen(config.port, config.host, () => {
+    const shown = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
+    console.log(`portgraph serves GraphQL and GraphiQL at http://${shown}:${config.port}/graphql`);
+    if (simulator !== undefined) {
+      console.log(`demo mode: no upstream configured, so the embedded simulated cloud answers at ${simulator.url}`);
+    } else {
+      const sources = { nova: config.novaUrl, vpc: config.vpcUrl, hss: config.hssUrl, zstack: config.zstackUrl };
+      for (const [name, url] of Object.entries(sources)) {
+        console.log(`${name}: ${url === undefined ? 'not configured (its fields answer SOURCE_NOT_CONFIGURED)' : 'configured'}`);
+      }
+    }
+  });
+
+  const stop = () => {
+    server.close();
+    server.closeAllConnections();
+    void Promise.all([portgraph.close(), simulator?.close()]).then(() => process.exit(0));
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}
+
+await main();

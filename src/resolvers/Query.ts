@@ -1,0 +1,79 @@
+import type { QueryResolvers } from '../generated/resolvers-types.js';
+import { badInput, checkFirst, checkId, checkIpAddress, checkPort } from '../rules/arguments.js';
+import { decodeMarker, decodeOffset, encodeCursor } from '../rules/cursor.js';
+import { toProtocol } from '../rules/risk.js';
+import { NOVA_MAX_LIMIT } from '../sources/nova.js';
+import { connection } from './connections.js';
+import { portsConnection } from './ports-connection.js';
+import { prefetchServerFields } from './server-prefetch.js';
+
+export const Query: QueryResolvers = {
+  server: async (_, { id }, { loaders }, info) => {
+    checkId(id);
+    prefetchServerFields(loaders, [id], info);
+    const found = await loaders.server.load(id);
+    return found === null ? null : { id, record: found };
+  },
+
+  // One page of first + 1 tells whether more follow; at Nova's cap of 1000 its next link does.
+  servers: async (_, { first, after }, { loaders }, info) => {
+    const count = checkFirst(first);
+    const marker = decodeMarker('servers', after);
+    const limit = Math.min(count + 1, NOVA_MAX_LIMIT);
+    const page = await loaders.serversPage.load({ marker, limit });
+    const servers = page.servers.slice(0, count);
+    for (const server of servers) loaders.server.prime(server.id, server);
+    prefetchServerFields(loaders, servers.map((s) => s.id), info);
+    const hasNextPage = page.servers.length > count || (limit === count && page.nextMarker !== undefined);
+    return connection(
+      servers.map((record) => ({ id: record.id, record })),
+      (s) => encodeCursor('servers', { marker: s.id }),
+      hasNextPage,
+    );
+  },
+
+  port: (_, { id }, { loaders }) => loaders.port.load({ id: checkId(id) }),
+
+  ports: (_, { filter, first, after }, { loaders }) =>
+    portsConnection(
+      loaders,
+      {
+        ip_address: filter?.ipAddress == null ? undefined : checkIpAddress(filter.ipAddress, 'filter.ipAddress'),
+        subnet_id: filter?.subnetId == null ? undefined : checkId(filter.subnetId, 'filter.subnetId'),
+        is_used: filter?.isUsed ?? undefined,
+      },
+      first,
+      after,
+    ),
+
+  subnet: (_, { id }) => ({ id: checkId(id) }),
+
+  vip: (_, { id }) => ({ id: checkId(id) }),
+
+  openPortStatistics: async (_, { filter, first, after }, { loaders }) => {
+    const count = checkFirst(first);
+    const offset = decodeOffset('openPortStatistics', after);
+    const portString = filter?.portString ?? undefined;
+    if (portString !== undefined && !/^\d{1,5}$/.test(portString)) {
+      throw badInput('filter.portString', 'must be 1–5 digits');
+    }
+    const page = await loaders.statistics.load({
+      filter: {
+        port: checkPort(filter?.port, 'filter.port'),
+        port_string: portString,
+        type: filter?.protocol ?? undefined,
+        category: filter?.category?.toLowerCase(),
+      },
+      offset,
+      first: count,
+    });
+    // A row of a type portgraph cannot name is left out; cursors keep the upstream offsets.
+    const offsetAfter = new Map(page.data_list.map((row, index) => [row, offset + index + 1]));
+    return connection(
+      page.data_list.filter((row) => toProtocol(row.type) !== null),
+      (row) => encodeCursor('openPortStatistics', { offset: offsetAfter.get(row) ?? offset }),
+      offset + page.data_list.length < page.total_num,
+      page.total_num,
+    );
+  },
+};
