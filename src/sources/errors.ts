@@ -23,6 +23,10 @@ export interface UpstreamErrorInit {
   /** Safe to show a client: never a token, URL with credentials or stack. */
   message: string;
   retryable: boolean;
+  /** How long the upstream asked us to wait (`Retry-After`, Nova `overLimit.retryAfter`), if it said. */
+  retryAfterMs?: number | undefined;
+  /** The transport error behind this one, for debugging; never part of the message. */
+  cause?: unknown;
 }
 
 /** Every failure of an upstream call, mapped once at the source boundary. */
@@ -32,15 +36,17 @@ export class UpstreamError extends Error {
   readonly status: number | undefined;
   readonly upstreamCode: string | undefined;
   readonly retryable: boolean;
+  readonly retryAfterMs: number | undefined;
 
   constructor(init: UpstreamErrorInit) {
-    super(init.message);
+    super(init.message, init.cause === undefined ? undefined : { cause: init.cause });
     this.name = 'UpstreamError';
     this.source = init.source;
     this.code = init.code;
     this.status = init.status;
     this.upstreamCode = init.upstreamCode;
     this.retryable = init.retryable;
+    this.retryAfterMs = init.retryAfterMs;
   }
 }
 

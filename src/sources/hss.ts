@@ -1,0 +1,131 @@
+import type { Authenticator } from './auth.js';
+import { buildUrl } from './http.js';
+import type { Http } from './http.js';
+import type { HssOpenPort, HssPage, HssPortStatistic, HssStatisticsQuery } from './records.js';
+import { checkRange, decodeBody, each, integer, object, optional, optionalStrings, requireNonEmpty, string } from './shape.js';
+
+export const HSS_MIN_LIMIT = 10;
+export const HSS_MAX_LIMIT = 200;
+export const HSS_MAX_OFFSET = 2_000_000;
+
+export interface HssClientOptions {
+  /** `HSS_URL`; the documented paths `/v5/{project}/asset/…` are appended. */
+  baseUrl: string;
+  projectId: string;
+  http: Http;
+}
+
+/** Query of `GET /v5/{project}/asset/ports`. `limit` 10–200, `offset` 0–2,000,000. */
+export interface HssOpenPortQuery {
+  host_id: string;
+  offset?: number;
+  limit?: number;
+  port?: number;
+  type?: string;
+  status?: string;
+  category?: string;
+  enterprise_project_id?: string;
+}
+
+type Query = Record<string, string | number | undefined>;
+
+export class HssClient {
+  readonly #baseUrl: string;
+  readonly #projectId: string;
+  readonly #http: Http;
+
+  constructor(options: HssClientOptions) {
+    this.#baseUrl = new URL(options.baseUrl).href;
+    this.#projectId = requireNonEmpty('projectId', options.projectId);
+    this.#http = options.http;
+  }
+
+  /** `GET asset/ports`: one page of one host's open ports. */
+  async listOpenPorts(auth: Authenticator | undefined, query: HssOpenPortQuery): Promise<HssPage<HssOpenPort>> {
+    checkPage(query);
+    checkRange('port', query.port, 1, 65535);
+    return this.#page(auth, '/v5/{project}/asset/ports', openPort, {
+      host_id: query.host_id,
+      offset: query.offset,
+      limit: query.limit,
+      port: query.port,
+      type: query.type,
+      status: query.status,
+      category: query.category,
+      enterprise_project_id: query.enterprise_project_id,
+    });
+  }
+
+  /** Every open port of one host: the first page, then all the rest at once, in offset order. */
+  async listAllOpenPorts(auth: Authenticator | undefined, hostId: string): Promise<HssOpenPort[]> {
+    const pageAt = (offset: number) => this.listOpenPorts(auth, { host_id: hostId, offset, limit: HSS_MAX_LIMIT });
+    const first = await pageAt(0);
+    const rest = await Promise.all(remainingOffsets(first.total_num).map(pageAt));
+    return [first, ...rest].flatMap((page) => page.data_list);
+  }
+
+  /** `GET asset/port/statistics`: one page of per-(port, protocol) server counts. */
+  async listPortStatistics(
+    auth: Authenticator | undefined,
+    query: HssStatisticsQuery,
+  ): Promise<HssPage<HssPortStatistic>> {
+    checkPage(query);
+    checkRange('port', query.port, 1, 65535);
+    return this.#page(auth, '/v5/{project}/asset/port/statistics', portStatistic, {
+      port: query.port,
+      port_string: query.port_string,
+      type: query.type,
+      category: query.category,
+      enterprise_project_id: query.enterprise_project_id,
+      sort_key: query.sort_key,
+      sort_dir: query.sort_dir,
+      limit: query.limit,
+      offset: query.offset,
+    });
+  }
+
+  async #page<T>(
+    auth: Authenticator | undefined,
+    template: string,
+    item: (value: unknown, path: string) => T,
+    query: Query,
+  ): Promise<HssPage<T>> {
+    const url = buildUrl(this.#baseUrl, template, { project: this.#projectId }, query);
+    const { status, json } = await this.#http.getJson('hss', { url, auth });
+    return decodeBody('hss', status, json, (value) => {
+      const body = object(value, 'body');
+      const total = integer(body.total_num, 'total_num');
+      return { ...body, total_num: total, data_list: each(body.data_list, 'data_list', item) };
+    });
+  }
+}
+
+function checkPage(query: { offset?: number; limit?: number }): void {
+  checkRange('limit', query.limit, HSS_MIN_LIMIT, HSS_MAX_LIMIT);
+  checkRange('offset', query.offset, 0, HSS_MAX_OFFSET);
+}
+
+/** Offsets of the pages after the first, as far as HSS lets an offset go. */
+export function remainingOffsets(total: number, pageSize = HSS_MAX_LIMIT): number[] {
+  const offsets: number[] = [];
+  for (let offset = pageSize; offset < total && offset <= HSS_MAX_OFFSET; offset += pageSize) offsets.push(offset);
+  return offsets;
+}
+
+function openPort(value: unknown, path: string): HssOpenPort {
+  const record = object(value, path);
+  integer(record.port, `${path}.port`);
+  string(record.type, `${path}.type`);
+  optionalStrings(record, ['host_id', 'laddr', 'status', 'path', 'agent_id', 'container_id'], path);
+  optional(record, 'pid', path, integer);
+  return record as unknown as HssOpenPort;
+}
+
+function portStatistic(value: unknown, path: string): HssPortStatistic {
+  const record = object(value, path);
+  integer(record.port, `${path}.port`);
+  string(record.type, `${path}.type`);
+  integer(record.num, `${path}.num`);
+  optionalStrings(record, ['status'], path);
+  return record as unknown as HssPortStatistic;
+}

@@ -1,0 +1,105 @@
+import { UpstreamError } from './errors.js';
+import type { SourceName } from './errors.js';
+import type { UpstreamFixedIp } from './records.js';
+
+// Small hand-written checks of 2xx bodies. Records are checked in place and handed out as parsed,
+// so fields we do not know pass through.
+
+/** A body that does not have the documented shape; `message` names the field, never its value. */
+export class ShapeError extends Error {
+  override name = 'ShapeError';
+}
+
+export function wrongType(path: string, expected: string, value: unknown): ShapeError {
+  return new ShapeError(`${path} is ${describe(value)}, expected ${expected}`);
+}
+
+/** An integer argument within bounds, or a RangeError before any call: a caller's bug, not the upstream's. */
+export function checkRange(name: string, value: number | undefined, min: number, max: number): void {
+  if (value === undefined) return;
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new RangeError(`${name} must be an integer from ${min} to ${max}, got ${value}`);
+  }
+}
+
+export type JsonObject = Record<string, unknown>;
+
+/** Runs `decoder` on a 2xx body; a `ShapeError` becomes `UPSTREAM_BAD_RESPONSE`. */
+export function decodeBody<T>(source: SourceName, status: number, json: unknown, decoder: (json: unknown) => T): T {
+  try {
+    return decoder(json);
+  } catch (error) {
+    if (!(error instanceof ShapeError)) throw error;
+    throw new UpstreamError({
+      source,
+      code: 'UPSTREAM_BAD_RESPONSE',
+      status,
+      message: `${source} answered ${status} with an unexpected body: ${error.message}`,
+      retryable: false,
+    });
+  }
+}
+
+/** Client options are checked once, at start-up. */
+export function requireNonEmpty(name: string, value: string): string {
+  if (typeof value !== 'string' || value === '') throw new TypeError(`${name} must be a non-empty string`);
+  return value;
+}
+
+export function object(value: unknown, path: string): JsonObject {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw wrongType(path, 'an object', value);
+  }
+  return value as JsonObject;
+}
+
+export function array(value: unknown, path: string): unknown[] {
+  if (!Array.isArray(value)) throw wrongType(path, 'an array', value);
+  return value;
+}
+
+export function string(value: unknown, path: string): string {
+  if (typeof value !== 'string') throw wrongType(path, 'a string', value);
+  return value;
+}
+
+export function integer(value: unknown, path: string): number {
+  if (typeof value !== 'number' || !Number.isInteger(value)) throw wrongType(path, 'an integer', value);
+  return value;
+}
+
+/** An optional field: absent, or of the given kind. A null reads as absent and is removed. */
+export function optional(record: JsonObject, key: string, path: string, check: (value: unknown, path: string) => unknown): void {
+  const value = record[key];
+  if (value === null) delete record[key];
+  else if (value !== undefined) check(value, `${path}.${key}`);
+}
+
+export function optionalStrings(record: JsonObject, keys: readonly string[], path: string): void {
+  for (const key of keys) optional(record, key, path, string);
+}
+
+/** Each element checked by `item`, with its index in the path. */
+export function each<T>(value: unknown, path: string, item: (value: unknown, path: string) => T): T[] {
+  return array(value, path).map((element, index) => item(element, `${path}[${index}]`));
+}
+
+export function fixedIp(value: unknown, path: string): UpstreamFixedIp {
+  const ip = object(value, path);
+  string(ip.ip_address, `${path}.ip_address`);
+  string(ip.subnet_id, `${path}.subnet_id`);
+  return ip as unknown as UpstreamFixedIp;
+}
+
+export function fixedIps(value: unknown, path: string): UpstreamFixedIp[] {
+  return each(value, path, fixedIp);
+}
+
+function describe(value: unknown): string {
+  if (value === undefined) return 'missing';
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  if (typeof value === 'number' && !Number.isInteger(value)) return 'a fractional number';
+  const type = typeof value;
+  return type === 'object' ? 'an object' : `a ${type}`;
+}

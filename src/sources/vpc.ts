@@ -1,0 +1,91 @@
+import type { Authenticator } from './auth.js';
+import { UpstreamError } from './errors.js';
+import { buildUrl } from './http.js';
+import type { Http } from './http.js';
+import type { VpcPort, VpcPortQuery } from './records.js';
+import { checkRange, decodeBody, each, fixedIps, object, optional, optionalStrings, requireNonEmpty, string } from './shape.js';
+
+/** The ports API's largest page (and its default). */
+export const VPC_MAX_LIMIT = 2000;
+
+export interface VpcClientOptions {
+  /** `VPC_URL`; the documented path `/v2/{project}/ports` is appended. */
+  baseUrl: string;
+  projectId: string;
+  http: Http;
+}
+
+export interface ListAllPortsOptions {
+  /** Called after each full page with every port so far; true stops the walk there. */
+  stopWhen?: (seen: VpcPort[]) => boolean;
+}
+
+/** The Huawei ports API (`GET /v2/{project}/ports`), named `vpc` in errors. */
+export class VpcClient {
+  readonly #baseUrl: string;
+  readonly #projectId: string;
+  readonly #http: Http;
+
+  constructor(options: VpcClientOptions) {
+    this.#baseUrl = new URL(options.baseUrl).href;
+    this.#projectId = requireNonEmpty('projectId', options.projectId);
+    this.#http = options.http;
+  }
+
+  /** One page; `limit` 1–2000. */
+  async listPorts(auth: Authenticator | undefined, query: VpcPortQuery): Promise<VpcPort[]> {
+    checkRange('limit', query.limit, 1, VPC_MAX_LIMIT);
+    const url = buildUrl(this.#baseUrl, '/v2/{project}/ports', { project: this.#projectId }, {
+      marker: query.marker,
+      limit: query.limit,
+      ip_address: query.ip_address,
+      subnet_id: query.subnet_id,
+      is_used: query.is_used,
+    });
+    const { status, json } = await this.#http.getJson('vpc', { url, auth });
+    return decodeBody('vpc', status, json, (value) => each(object(value, 'body').ports, 'ports', port));
+  }
+
+  /** Pages of 2000 until a shorter page (the API gives no total and no links), or until `stopWhen`. */
+  async listAllPorts(
+    auth: Authenticator | undefined,
+    filter: Omit<VpcPortQuery, 'marker' | 'limit'>,
+    options?: ListAllPortsOptions,
+  ): Promise<{ ports: VpcPort[]; calls: number }> {
+    const ports: VpcPort[] = [];
+    let calls = 0;
+    let marker: string | undefined;
+    for (;;) {
+      const page = await this.listPorts(auth, {
+        ip_address: filter.ip_address,
+        subnet_id: filter.subnet_id,
+        is_used: filter.is_used,
+        marker,
+        limit: VPC_MAX_LIMIT,
+      });
+      calls++;
+      for (const p of page) ports.push(p);
+      if (page.length < VPC_MAX_LIMIT || options?.stopWhen?.(ports)) return { ports, calls };
+      const last = page[page.length - 1]?.id;
+      if (last === marker) throw markerLoop();
+      marker = last;
+    }
+  }
+}
+
+function port(value: unknown, path: string): VpcPort {
+  const record = object(value, path);
+  string(record.id, `${path}.id`);
+  optionalStrings(record, ['status', 'network_id', 'device_id'], path);
+  optional(record, 'fixed_ips', path, fixedIps);
+  return record as unknown as VpcPort;
+}
+
+function markerLoop(): UpstreamError {
+  return new UpstreamError({
+    source: 'vpc',
+    code: 'UPSTREAM_BAD_RESPONSE',
+    message: 'vpc served the same page twice (its last port id did not move on)',
+    retryable: false,
+  });
+}

@@ -1,0 +1,55 @@
+import type { Authenticator } from './auth.js';
+import { buildUrl } from './http.js';
+import type { Http } from './http.js';
+import type { ZstackVipUsedPorts } from './records.js';
+import { ShapeError, array, decodeBody, each, object, optionalStrings, wrongType } from './shape.js';
+
+export interface ZstackClientOptions {
+  /** `ZSTACK_URL`; the documented paths `/zstack/v1/…` are appended. */
+  baseUrl: string;
+  http: Http;
+}
+
+export type ZstackProtocol = 'TCP' | 'UDP';
+
+export class ZstackClient {
+  readonly #baseUrl: string;
+  readonly #http: Http;
+
+  constructor(options: ZstackClientOptions) {
+    this.#baseUrl = new URL(options.baseUrl).href;
+    this.#http = options.http;
+  }
+
+  /** `GET vips/{uuid}/usedports?protocol=`: every used port as its own string, as ZStack lists them. */
+  async getVipUsedPorts(
+    auth: Authenticator | undefined,
+    uuid: string,
+    protocol: ZstackProtocol,
+  ): Promise<ZstackVipUsedPorts> {
+    // ZStack's validator is case-sensitive despite its docs' `tcp`/`udp`.
+    if (protocol !== 'TCP' && protocol !== 'UDP') throw new RangeError(`protocol must be TCP or UDP, got ${String(protocol)}`);
+    const url = buildUrl(this.#baseUrl, '/zstack/v1/vips/{uuid}/usedports', { uuid }, { protocol });
+    const { status, json } = await this.#http.getJson('zstack', { url, auth });
+    return decodeBody('zstack', status, json, vipUsedPorts);
+  }
+}
+
+function vipUsedPorts(json: unknown): ZstackVipUsedPorts {
+  const inventories = array(object(json, 'body').inventories, 'inventories');
+  if (inventories.length !== 1) {
+    throw new ShapeError(`inventories has ${inventories.length} elements, expected exactly one`);
+  }
+  const inventory = object(inventories[0], 'inventories[0]');
+  // The published doc spells it `protcol`; the real key is `protocol`. Accept either.
+  optionalStrings(inventory, ['uuid', 'protocol', 'protcol'], 'inventories[0]');
+  const usedPorts = each(inventory.usedPorts, 'inventories[0].usedPorts', portString);
+  const protocol = inventory.protocol ?? inventory.protcol;
+  return { ...inventory, ...(protocol === undefined ? {} : { protocol }), usedPorts } as ZstackVipUsedPorts;
+}
+
+function portString(value: unknown, path: string): string {
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number' && Number.isInteger(value)) return String(value);
+  throw wrongType(path, 'a string or an integer', value);
+}
