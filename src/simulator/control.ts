@@ -1,0 +1,73 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { json, text, writeAnswer } from './envelopes.js';
+import { parseFaultRequest } from './faults.js';
+import type { Answer, CallLogEntry, Fault, RouteName } from './types.js';
+
+/** What the `/__sim/*` endpoints drive: the same operations the in-process API offers. */
+export interface ControlTarget {
+  log: CallLogEntry[];
+  clearLog(): void;
+  setLatency(ms: number): void;
+  inject(route: RouteName | '*', fault: Fault): void;
+  clearFaults(): void;
+}
+
+const MAX_BODY = 1024 * 1024;
+const NO_CONTENT: Answer = { status: 204, body: '', contentType: 'text/plain' };
+
+/** Control endpoints for the standalone simulator. Never logged, never delayed, never faulted. */
+export async function handleControl(
+  req: IncomingMessage,
+  res: ServerResponse,
+  path: string,
+  target: ControlTarget,
+): Promise<void> {
+  writeAnswer(res, await controlAnswer(req, path, target));
+}
+
+async function controlAnswer(req: IncomingMessage, path: string, target: ControlTarget): Promise<Answer> {
+  switch (`${req.method ?? ''} ${path}`) {
+    case 'GET /__sim/log':
+      return json(200, target.log);
+    case 'DELETE /__sim/log':
+      target.clearLog();
+      return NO_CONTENT;
+    case 'PUT /__sim/latency': {
+      const body = await readJson(req);
+      const ms = typeof body === 'object' && body !== null ? (body as { ms?: unknown }).ms : undefined;
+      if (typeof ms !== 'number' || !Number.isFinite(ms) || ms < 0) {
+        return json(400, { error: 'body must be {"ms": <non-negative number>}' });
+      }
+      target.setLatency(ms);
+      return NO_CONTENT;
+    }
+    case 'PUT /__sim/faults': {
+      const parsed = parseFaultRequest(await readJson(req));
+      if (typeof parsed === 'string') return json(400, { error: parsed });
+      target.inject(parsed.route, parsed.fault);
+      return NO_CONTENT;
+    }
+    case 'DELETE /__sim/faults':
+      target.clearFaults();
+      return NO_CONTENT;
+    default:
+      return text(404, `no control endpoint ${req.method ?? ''} ${path}`);
+  }
+}
+
+/** The request body as JSON; undefined when it is not JSON or too large. */
+async function readJson(req: IncomingMessage): Promise<unknown> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    const buf = chunk as Buffer;
+    size += buf.length;
+    if (size > MAX_BODY) return undefined;
+    chunks.push(buf);
+  }
+  try {
+    return JSON.parse(Buffer.concat(chunks).toString('utf8')) as unknown;
+  } catch {
+    return undefined;
+  }
+}

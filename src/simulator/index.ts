@@ -1,0 +1,13 @@
+export {
+  DEMO_OS_TOKEN,
+  DEMO_PROJECT_ID,
+  DEMO_ZSTACK_SESSION,
+  generateFleet,
+  type Fleet,
+  type SimNetwork,
+  type SimServer,
+  type SimSubnet,
+  type SimVip,
+} from './fleet.js';
+export { startSimulator, type Simulator, type SimulatorOptions } from './server.js';
+export { ROUTE_NAMES, type CallLogEntry, type Fault, type RouteName, type SimSource } from './types.js';
