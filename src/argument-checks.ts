@@ -60,7 +60,7 @@ export function findArgumentErrors(
   const operations = document.definitions.filter((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION);
   const operation = operationName == null ? operations[0] : operations.find((o) => o.name?.value === operationName);
   const root = operation === undefined ? undefined : schema.getRootType(operation.operation);
-  if (operation === undefined || root === undefined) return [];
+  if (operation === undefined || root == null) return [];
   const fragments = new Map(
     document.definitions.flatMap((d) => (d.kind === Kind.FRAGMENT_DEFINITION ? [[d.name.value, d] as const] : [])),
   );
@@ -82,7 +82,7 @@ export function findArgumentErrors(
         if (node.selectionSet) walk(node.selectionSet, isObjectType(inner) ? inner : undefined);
       } else {
         const name = node.kind === Kind.FRAGMENT_SPREAD ? node.name.value : undefined;
-        const fragment = name === undefined ? node : fragments.get(name);
+        const fragment = node.kind === Kind.INLINE_FRAGMENT ? node : name === undefined ? undefined : fragments.get(name);
         if (fragment === undefined || (name !== undefined && visited.has(name))) continue;
         if (name !== undefined) visited.add(name);
         const condition = fragment.typeCondition ? schema.getType(fragment.typeCondition.name.value) : type;

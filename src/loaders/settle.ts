@@ -6,7 +6,7 @@ import { notConfigured, type SourceName } from '../sources/errors.js';
  * Error, as the DataLoader contract wants.
  */
 export function settle<K, V>(keys: readonly K[], call: (key: K) => Promise<V>): Promise<(V | Error)[]> {
-  return Promise.all(keys.map((key) => call(key).catch(asError)));
+  return Promise.all(keys.map((key) => Promise.resolve(key).then(call).catch(asError)));
 }
 
 export function asError(e: unknown): Error {

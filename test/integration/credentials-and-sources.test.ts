@@ -1,0 +1,38 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { DEMO_OS_TOKEN } from '../../src/simulator/index.js';
+import { startStack, type Stack } from '../support/stack.js';
+
+let stack: Stack | undefined;
+afterEach(async () => {
+  await stack?.close();
+  stack = undefined;
+});
+
+describe('credentials', () => {
+  it("uses the caller's own X-Auth-Token for its request instead of the configured one", async () => {
+    stack = await startStack({ simulator: { osTokens: [DEMO_OS_TOKEN, 'caller-token'] } });
+    const id = stack.sim.fleet.special.multiInterfaceServerId;
+    await stack.query(`query ($id: ID!) { server(id: $id) { id openPorts { port } } }`, { id }, { 'X-Auth-Token': 'caller-token' });
+    expect(stack.calls().map((c) => c.credential)).toEqual(['caller-token', 'caller-token']);
+    stack.sim.clearLog();
+    await stack.query(`query ($id: ID!) { server(id: $id) { id } }`, { id });
+    expect(stack.calls().map((c) => c.credential)).toEqual([DEMO_OS_TOKEN]);
+  });
+});
+
+describe('an unconfigured source', () => {
+  it('answers its fields with SOURCE_NOT_CONFIGURED naming it, and the rest keeps working', async () => {
+    stack = await startStack({ portgraph: { hssUrl: undefined, zstackUrl: undefined } });
+    const id = stack.sim.fleet.special.multiInterfaceServerId;
+    const { body } = await stack.query(
+      `query ($id: ID!) { server(id: $id) { id interfaces { portId } openPorts { port } } vip(id: "abc") { usedPorts(protocol: UDP) { start } } }`,
+      { id },
+    );
+    expect((body.data as any).server.interfaces.length).toBeGreaterThan(0);
+    expect((body.data as any).server.openPorts).toBeNull();
+    const byPath = Object.fromEntries((body.errors ?? []).map((e) => [e.path?.join('.'), e.extensions]));
+    expect(byPath['server.openPorts']).toMatchObject({ code: 'SOURCE_NOT_CONFIGURED', source: 'hss' });
+    expect(byPath['vip.usedPorts']).toMatchObject({ code: 'SOURCE_NOT_CONFIGURED', source: 'zstack' });
+    expect(stack.calls('hss')).toEqual([]);
+  });
+});

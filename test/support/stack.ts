@@ -1,0 +1,87 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createPortgraph, type UpstreamSettings } from '../../src/server.js';
+import {
+  DEMO_OS_TOKEN,
+  DEMO_ZSTACK_SESSION,
+  startSimulator,
+  type CallLogEntry,
+  type SimSource,
+  type Simulator,
+  type SimulatorOptions,
+} from '../../src/simulator/index.js';
+
+export interface GraphQLResponse<T = Record<string, unknown>> {
+  status: number;
+  headers: Headers;
+  body: { data?: T | null; errors?: { message: string; path?: (string | number)[]; extensions?: Record<string, unknown> }[] };
+}
+
+export interface Stack {
+  sim: Simulator;
+  /** portgraph's GraphQL endpoint. */
+  url: string;
+  query<T = any>(query: string, variables?: Record<string, unknown>, headers?: Record<string, string>): Promise<GraphQLResponse<T>>;
+  /** The simulated cloud's calls since the last reset, optionally of one source. */
+  calls(source?: SimSource): CallLogEntry[];
+  /** Calls per source, e.g. { nova: 61, hss: 63 }. */
+  callCounts(): Record<string, number>;
+  close(): Promise<void>;
+}
+
+/** The simulated cloud and portgraph in live mode pointed at it, both on 127.0.0.1, over real HTTP. */
+export async function startStack(
+  options: { simulator?: SimulatorOptions; portgraph?: Partial<UpstreamSettings> } = {},
+): Promise<Stack> {
+  const sim = await startSimulator(options.simulator);
+  const portgraph = createPortgraph({
+    novaUrl: sim.url,
+    vpcUrl: sim.url,
+    hssUrl: sim.url,
+    zstackUrl: sim.url,
+    projectId: sim.projectId,
+    osToken: DEMO_OS_TOKEN,
+    zstackSessionId: DEMO_ZSTACK_SESSION,
+    upstreamTimeoutMs: 2000,
+    ...options.portgraph,
+  });
+  const server: Server = createServer(portgraph.yoga);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql`;
+
+  return {
+    sim,
+    url,
+    async query(query, variables, headers) {
+      const response = await fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', accept: 'application/json', ...headers },
+        body: JSON.stringify({ query, variables }),
+      });
+      return { status: response.status, headers: response.headers, body: (await response.json()) as GraphQLResponse<never>['body'] };
+    },
+    calls: (source) => sim.log.filter((entry) => source === undefined || entry.source === source),
+    callCounts() {
+      const counts: Record<string, number> = {};
+      for (const entry of sim.log) counts[entry.source] = (counts[entry.source] ?? 0) + 1;
+      return counts;
+    },
+    async close() {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await portgraph.close();
+      await sim.close();
+    },
+  };
+}
+
+/** Every (path + sorted query) that was called more than once: the N+1 and repeat detector. */
+export function repeatedCalls(log: readonly CallLogEntry[]): string[] {
+  const seen = new Map<string, number>();
+  for (const entry of log) {
+    const query = Object.entries(entry.query).sort(([a], [b]) => (a < b ? -1 : 1));
+    const key = `${entry.method} ${entry.path}?${new URLSearchParams(query).toString()}`;
+    seen.set(key, (seen.get(key) ?? 0) + 1);
+  }
+  return [...seen].filter(([, n]) => n > 1).map(([key, n]) => `${key} ×${n}`);
+}
