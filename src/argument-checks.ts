@@ -98,9 +98,9 @@ export function useArgumentChecks(): Plugin {
   return {
     onExecute({ args, setResultAndStopExecution }) {
       const errors = findArgumentErrors(
-        args.schema,
-        args.document,
-        args.operationName,
+        args.schema as GraphQLSchema,
+        args.document as DocumentNode,
+        args.operationName as string | null | undefined,
         (args.variableValues ?? {}) as Args,
       );
       if (errors.length > 0) setResultAndStopExecution({ errors });

@@ -30,6 +30,10 @@ async function main(): Promise<void> {
 
   const portgraph = createPortgraph(config);
   const server = createServer(portgraph.yoga);
+  server.once('error', (error: NodeJS.ErrnoException) => {
+    console.error(`portgraph cannot listen on ${config.host}:${config.port}: ${error.code ?? error.message}`);
+    process.exit(1);
+  });
   server.listen(config.port, config.host, () => {
     const shown = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
     console.log(`portgraph serves GraphQL and GraphiQL at http://${shown}:${config.port}/graphql`);

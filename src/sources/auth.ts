@@ -23,8 +23,9 @@ export interface Authenticator {
 export function headerAuth(id: string, name: string, value: string): Authenticator {
   return {
     id,
-    authorize: async (req) => {
+    authorize: (req) => {
       req.headers[name] = value;
+      return Promise.resolve();
     },
   };
 }

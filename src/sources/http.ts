@@ -305,6 +305,11 @@ class Deadline {
   }
 }
 
+function abortReason(signal: AbortSignal | undefined): Error {
+  const reason: unknown = signal?.reason;
+  return reason instanceof Error ? reason : new Error('aborted');
+}
+
 /** FIFO permits; a waiter whose caller gives up leaves the queue. */
 class Semaphore {
   #free: number;
@@ -315,7 +320,7 @@ class Semaphore {
   }
 
   acquire(signal?: AbortSignal): Promise<() => void> {
-    if (signal?.aborted) return Promise.reject(signal.reason);
+    if (signal?.aborted) return Promise.reject(abortReason(signal));
     if (this.#free > 0) {
       this.#free--;
       return Promise.resolve(this.#releaser());
@@ -328,7 +333,7 @@ class Semaphore {
       const onAbort = () => {
         const index = this.#waiters.indexOf(grant);
         if (index >= 0) this.#waiters.splice(index, 1);
-        reject(signal?.reason);
+        reject(abortReason(signal));
       };
       signal?.addEventListener('abort', onAbort, { once: true });
       this.#waiters.push(grant);

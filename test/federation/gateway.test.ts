@@ -58,7 +58,7 @@ beforeAll(async () => {
   const tracked = stack.sim.fleet.servers.slice(0, 4).map((s) => s.id);
   cmdb = await startCmdb(tracked);
   const { body } = await stack.query(`{ _service { sdl } }`);
-  const portgraphSdl = (body.data as any)._service.sdl as string;
+  const portgraphSdl = (body.data)._service.sdl as string;
   const composed = composeServices([
     { name: 'portgraph', typeDefs: parse(portgraphSdl), url: stack.url },
     { name: 'cmdb', typeDefs: parse(CMDB_SDL), url: cmdb.url },

@@ -28,8 +28,8 @@ describe('an unconfigured source', () => {
       `query ($id: ID!) { server(id: $id) { id interfaces { portId } openPorts { port } } vip(id: "abc") { usedPorts(protocol: UDP) { start } } }`,
       { id },
     );
-    expect((body.data as any).server.interfaces.length).toBeGreaterThan(0);
-    expect((body.data as any).server.openPorts).toBeNull();
+    expect((body.data).server.interfaces.length).toBeGreaterThan(0);
+    expect((body.data).server.openPorts).toBeNull();
     const byPath = Object.fromEntries((body.errors ?? []).map((e) => [e.path?.join('.'), e.extensions]));
     expect(byPath['server.openPorts']).toMatchObject({ code: 'SOURCE_NOT_CONFIGURED', source: 'hss' });
     expect(byPath['vip.usedPorts']).toMatchObject({ code: 'SOURCE_NOT_CONFIGURED', source: 'zstack' });

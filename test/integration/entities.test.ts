@@ -22,7 +22,7 @@ function sortedCalls(stack: Stack) {
 describe('federation entities', () => {
   it('publishes its SDL with @key on Server, Port, Subnet and Vip', async () => {
     const { body } = await stack.query(`{ _service { sdl } }`);
-    const sdl = (body.data as any)._service.sdl as string;
+    const sdl = (body.data)._service.sdl as string;
     for (const type of ['Server', 'Port', 'Subnet', 'Vip']) expect(sdl).toMatch(new RegExp(`type ${type}\\s+@key\\(fields: "id"\\)`));
     expect(sdl).toContain('@link');
   });
@@ -41,7 +41,7 @@ describe('federation entities', () => {
       ],
     });
     expect(body.errors).toBeUndefined();
-    const [s, p, sub, vip, missing] = (body.data as any)._entities;
+    const [s, p, sub, vip, missing] = (body.data)._entities;
     expect(s).toMatchObject({ id: server?.id, name: server?.name });
     expect(s.interfaces).toHaveLength(server?.interfaces.length ?? -1);
     expect(p).toEqual({ id: port?.id, deviceId: server?.id });
@@ -66,7 +66,7 @@ describe('federation entities', () => {
   it('resolves N port representations from one walk of the ports list', async () => {
     const ports = stack.sim.fleet.ports.filter((p) => p.device_id).slice(0, 20);
     const { body } = await stack.query(ENTITIES, { r: ports.map((p) => ({ __typename: 'Port', id: p.id })) });
-    expect((body.data as any)._entities.map((e: { id: string }) => e.id)).toEqual(ports.map((p) => p.id));
+    expect((body.data)._entities.map((e: { id: string }) => e.id)).toEqual(ports.map((p) => p.id));
     expect(stack.calls('vpc').length).toBeLessThanOrEqual(Math.ceil(stack.sim.fleet.ports.length / 2000));
   });
 });

@@ -23,8 +23,8 @@ async function walkWithFault(route: Parameters<Stack['sim']['inject']>[0], fault
 describe('one failing upstream fails only the fields that need it', () => {
   it('keeps Nova data when HSS answers 500', async () => {
     const { id, data, errors } = await walkWithFault('hss.ports', { status: 500 });
-    expect((data as any).server).toMatchObject({ id, openPorts: null });
-    expect((data as any).server.interfaces.length).toBeGreaterThan(0);
+    expect((data).server).toMatchObject({ id, openPorts: null });
+    expect((data).server.interfaces.length).toBeGreaterThan(0);
     expect(errors).toHaveLength(1);
     expect(errors?.[0]).toMatchObject({
       path: ['server', 'openPorts'],
@@ -34,20 +34,20 @@ describe('one failing upstream fails only the fields that need it', () => {
 
   it('answers UPSTREAM_TIMEOUT when HSS hangs past the timeout', async () => {
     const { data, errors } = await walkWithFault('hss.ports', { delayMs: 2000 });
-    expect((data as any).server.interfaces.length).toBeGreaterThan(0);
+    expect((data).server.interfaces.length).toBeGreaterThan(0);
     expect(errors?.[0]).toMatchObject({ path: ['server', 'openPorts'], extensions: { code: 'UPSTREAM_TIMEOUT', source: 'hss' } });
   });
 
   it('answers UPSTREAM_BAD_RESPONSE when Nova interfaces come back malformed', async () => {
     const { data, errors } = await walkWithFault('nova.interfaces', { malformed: true });
-    expect((data as any).server.interfaces).toBeNull();
-    expect((data as any).server.openPorts.length).toBeGreaterThan(0);
+    expect((data).server.interfaces).toBeNull();
+    expect((data).server.openPorts.length).toBeGreaterThan(0);
     expect(errors?.[0]).toMatchObject({ path: ['server', 'interfaces'], extensions: { code: 'UPSTREAM_BAD_RESPONSE', source: 'nova' } });
   });
 
   it('answers UPSTREAM_UNAVAILABLE when the connection is reset', async () => {
     const { errors, data } = await walkWithFault('nova.interfaces', { reset: true });
-    expect((data as any).server.openPorts.length).toBeGreaterThan(0);
+    expect((data).server.openPorts.length).toBeGreaterThan(0);
     expect(errors?.[0]).toMatchObject({ path: ['server', 'interfaces'], extensions: { code: 'UPSTREAM_UNAVAILABLE', source: 'nova' } });
   });
 
@@ -60,7 +60,7 @@ describe('one failing upstream fails only the fields that need it', () => {
     const victim = stack.sim.fleet.servers[3]?.id ?? '';
     stack.sim.inject('nova.interfaces', { status: 500, match: (req) => req.path.includes(victim) });
     const { body } = await stack.query(`{ servers(first: 1000) { nodes { id interfaces { portId } } } }`);
-    const nodes = (body.data as any).servers.nodes as { id: string; interfaces: unknown[] | null }[];
+    const nodes = (body.data).servers.nodes as { id: string; interfaces: unknown[] | null }[];
     expect(nodes).toHaveLength(stack.sim.fleet.servers.length);
     expect(nodes.filter((n) => n.interfaces === null).map((n) => n.id)).toEqual([victim]);
     expect(body.errors).toHaveLength(1);

@@ -16,7 +16,7 @@ describe('the whole fleet in one query', () => {
     const { body } = await stack.query(FLEET_WALK);
     expect(body.errors).toBeUndefined();
     const fleet = stack.sim.fleet;
-    const servers = (body.data as any).servers;
+    const servers = (body.data).servers;
     expect(servers.nodes).toEqual(fleet.servers.map((s) => expectedServer(fleet, s.id)));
     expect(servers.pageInfo.hasNextPage).toBe(false);
     expect(servers.totalCount).toBeNull();
@@ -50,7 +50,7 @@ describe('the whole fleet in one query', () => {
   it('serves the port of every interface from one indexed walk of the ports list', async () => {
     const { body } = await stack.query(`{ servers(first: 1000) { nodes { id interfaces { portId port { id deviceId } } } } }`);
     expect(body.errors).toBeUndefined();
-    for (const server of (body.data as any).servers.nodes) {
+    for (const server of (body.data).servers.nodes) {
       for (const i of server.interfaces) expect(i.port).toEqual({ id: i.portId, deviceId: server.id });
     }
     const vpc = stack.calls('vpc');

@@ -62,7 +62,7 @@ describe('ports of a subnet with more than 2000 ports', () => {
     const port = stack.sim.fleet.ports.find((p) => p.device_id && p.fixed_ips?.length);
     const ip = port?.fixed_ips?.[0]?.ip_address;
     const { body } = await stack.query(`query ($ip: String) { ports(filter: { ipAddress: $ip }) { nodes { id fixedIps { ipAddress } } } }`, { ip });
-    expect((body.data as any).ports.nodes.map((n: { id: string }) => n.id)).toContain(port?.id);
+    expect((body.data).ports.nodes.map((n: { id: string }) => n.id)).toContain(port?.id);
     expect(stack.calls('vpc').map((c) => c.query)).toEqual([{ ip_address: ip, limit: '51' }]);
   });
 

@@ -34,7 +34,7 @@ describe('one server walked end to end', () => {
     const total = stack.sim.fleet.openPorts[id]?.length ?? 0;
     expect(total).toBeGreaterThan(400);
     const { body } = await stack.query(`query ($id: ID!) { server(id: $id) { openPorts { port protocol listenAddress } } }`, { id });
-    expect((body.data as any).server.openPorts).toHaveLength(total);
+    expect((body.data).server.openPorts).toHaveLength(total);
     const offsets = stack.calls('hss').map((c) => Number(c.query['offset'])).sort((a, b) => a - b);
     expect(offsets).toEqual(Array.from({ length: Math.ceil(total / 200) }, (_, i) => i * 200));
     expect(stack.calls('hss').every((c) => c.query['limit'] === '200')).toBe(true);
@@ -53,7 +53,7 @@ describe('one server walked end to end', () => {
       `query ($id: ID!) { server(id: $id) { interfaces { portId port { id deviceId fixedIps { ipAddress } server { id } } } } }`,
       { id },
     );
-    const interfaces = (body.data as any).server.interfaces as any[];
+    const interfaces = (body.data).server.interfaces as any[];
     expect(interfaces.length).toBe(3);
     for (const i of interfaces) {
       expect(i.port).toMatchObject({ id: i.portId, deviceId: id, server: { id } });
@@ -69,7 +69,7 @@ describe('one server walked end to end', () => {
     const server = stack.sim.fleet.servers.find((s) => s.interfaces.length === 1);
     const ip = server?.interfaces[0]?.fixed_ips?.[0]?.ip_address;
     const { body } = await stack.query(`query ($id: ID!) { server(id: $id) { interfaces { portId port { id } } } }`, { id: server?.id });
-    const [only] = (body.data as any).server.interfaces;
+    const [only] = (body.data).server.interfaces;
     expect(only.port).toEqual({ id: only.portId });
     expect(stack.calls('vpc').map((c) => c.query)).toEqual([{ ip_address: ip, limit: '2000' }]);
   });

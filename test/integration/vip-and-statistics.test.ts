@@ -28,8 +28,8 @@ describe('vip.usedPorts', () => {
       { id: vip?.uuid },
     );
     expect(body.errors).toBeUndefined();
-    expect((body.data as any).vip.tcp).toEqual(ranges(vip?.usedPorts.TCP ?? []));
-    expect((body.data as any).vip.udp).toEqual(ranges(vip?.usedPorts.UDP ?? []));
+    expect((body.data).vip.tcp).toEqual(ranges(vip?.usedPorts.TCP ?? []));
+    expect((body.data).vip.udp).toEqual(ranges(vip?.usedPorts.UDP ?? []));
     const calls = stack.calls('zstack');
     expect(calls.map((c) => c.query['protocol']).sort()).toEqual(['TCP', 'UDP']);
     expect(calls.every((c) => c.auth === 'oauth' && c.credential === 'demo-zstack-session')).toBe(true);
@@ -55,7 +55,7 @@ describe('openPortStatistics', () => {
       `{ openPortStatistics(filter: { protocol: TCP }, first: 5) { totalCount nodes { port protocol serverCount risk ipv6 } pageInfo { hasNextPage } } }`,
     );
     expect(body.errors).toBeUndefined();
-    const result = (body.data as any).openPortStatistics;
+    const result = (body.data).openPortStatistics;
     expect(result.totalCount).toBe(tcp.length);
     expect(result.nodes).toEqual(
       tcp.slice(0, 5).map((s) => ({
@@ -73,10 +73,10 @@ describe('openPortStatistics', () => {
   it('pages with cursors and reads a window of more than 200 rows as parallel pages of 200', async () => {
     const total = stack.sim.fleet.statistics.length;
     const { body } = await stack.query(`{ openPortStatistics(first: 3) { nodes { port } pageInfo { endCursor } } }`);
-    const after = (body.data as any).openPortStatistics.pageInfo.endCursor;
+    const after = (body.data).openPortStatistics.pageInfo.endCursor;
     stack.sim.clearLog();
     const next = await stack.query(`query ($after: String) { openPortStatistics(first: 1000, after: $after) { nodes { port protocol } pageInfo { hasNextPage } } }`, { after });
-    const nodes = (next.body.data as any).openPortStatistics.nodes;
+    const nodes = (next.body.data).openPortStatistics.nodes;
     expect(nodes.map((n: { port: number }) => n.port)).toEqual(stack.sim.fleet.statistics.slice(3, 1003).map((s) => s.port));
     const offsets = stack.calls('hss').map((c) => Number(c.query['offset'])).sort((a, b) => a - b);
     const expected = [];
@@ -87,7 +87,7 @@ describe('openPortStatistics', () => {
 
   it('filters by exact port', async () => {
     const { body } = await stack.query(`{ openPortStatistics(filter: { port: 22 }) { nodes { port } } }`);
-    expect((body.data as any).openPortStatistics.nodes.every((n: { port: number }) => n.port === 22)).toBe(true);
+    expect((body.data).openPortStatistics.nodes.every((n: { port: number }) => n.port === 22)).toBe(true);
     expect(stack.calls('hss')[0]?.query).toMatchObject({ port: '22' });
   });
 });

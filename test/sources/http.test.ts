@@ -85,7 +85,7 @@ describe('createHttp over a mock upstream', () => {
       code: 'UPSTREAM_BAD_RESPONSE',
       status: 200,
       retryable: false,
-      message: expect.stringMatching(message) as unknown as string,
+      message: expect.stringMatching(message),
     });
   });
 
