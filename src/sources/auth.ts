@@ -15,8 +15,15 @@ export interface OutgoingRequest {
 export interface Authenticator {
   /** Stable, non-secret identity of the credential (a hash), used in cache and dedup keys. */
   readonly id: string;
-  /** Adds auth headers to the outgoing request, logging in first if it must. */
+  /** Adds auth headers to the outgoing request (or signs it), logging in first if it must. */
   authorize(req: OutgoingRequest): Promise<void>;
+  /**
+   * The upstream refused the credential `failed` carried (a 401, ZStack `ID.1001`). A login-based
+   * credential logs in again, once for all concurrent callers, unless a newer credential already
+   * replaced the refused one; it resolves true when one retry with a fresh credential may succeed.
+   * Static and pass-through credentials have no `refresh`.
+   */
+  refresh?(failed: OutgoingRequest): Promise<boolean>;
 }
 
 /** An authenticator that sends a fixed header. */
