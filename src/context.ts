@@ -21,8 +21,10 @@ const MAX_TOKEN_LENGTH = 100_000;
 export function requestCredentials(request: Request, deps: ContextDeps): Credentials {
   const passed = request.headers.get('x-auth-token')?.trim();
   const token = passed !== undefined && passed !== '' && passed.length <= MAX_TOKEN_LENGTH ? passed : deps.osToken;
+  const openstack = token === undefined ? undefined : tokenAuth('X-Auth-Token', 'os', token);
   return {
-    openstack: token === undefined ? undefined : tokenAuth('X-Auth-Token', 'os', token),
+    nova: openstack,
+    huawei: openstack,
     zstack:
       deps.zstackSessionId === undefined
         ? undefined

@@ -1,5 +1,6 @@
 import type { Authenticator } from '../sources/auth.js';
 import type { HssClient } from '../sources/hss.js';
+import type { CallScope } from '../sources/http.js';
 import type { NovaClient } from '../sources/nova.js';
 import type { VpcClient } from '../sources/vpc.js';
 import type { ZstackClient } from '../sources/zstack.js';
@@ -16,10 +17,15 @@ export interface Sources {
   zstack: ZstackClient | undefined;
 }
 
-/** The caller's credentials: one for the OpenStack/Huawei token services, one for ZStack. */
+/** The caller's credential for each upstream family, and what every call of the request shares. */
 export interface Credentials {
-  openstack: Authenticator | undefined;
+  nova: Authenticator | undefined;
+  /** The ports API (vpc) and HSS. */
+  huawei: Authenticator | undefined;
   zstack: Authenticator | undefined;
+  /** Epoch ms by which the request must be answered. */
+  deadline?: number;
+  observe?: CallScope['observe'];
 }
 
 /** Things that outlive a request, made once at start-up. */
@@ -28,11 +34,14 @@ export interface LoaderShared {
 }
 
 export function createLoaders(sources: Sources, credentials: Credentials, shared: LoaderShared) {
+  const { deadline, observe } = credentials;
+  const scope = (auth: Authenticator | undefined): CallScope => ({ auth, deadline, observe });
+  const huawei = scope(credentials.huawei);
   return {
-    ...computeLoaders(sources.nova, credentials.openstack),
-    ...portLoaders(sources.vpc, credentials.openstack, shared.portWalk),
-    ...openPortLoaders(sources.hss, credentials.openstack),
-    ...vipLoaders(sources.zstack, credentials.zstack),
+    ...computeLoaders(sources.nova, scope(credentials.nova)),
+    ...portLoaders(sources.vpc, huawei, shared.portWalk),
+    ...openPortLoaders(sources.hss, huawei),
+    ...vipLoaders(sources.zstack, scope(credentials.zstack)),
   };
 }
 

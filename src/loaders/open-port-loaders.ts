@@ -1,5 +1,5 @@
 import DataLoader from 'dataloader';
-import type { Authenticator } from '../sources/auth.js';
+import type { CallScope } from '../sources/http.js';
 import { HSS_MAX_LIMIT, HSS_MIN_LIMIT, type HssClient } from '../sources/hss.js';
 import type { HssOpenPort, HssPage, HssPortStatistic, HssStatisticsQuery } from '../sources/records.js';
 import { configured, queryKey, settle } from './settle.js';
@@ -11,19 +11,19 @@ export interface StatisticsKey {
   first: number;
 }
 
-export function openPortLoaders(client: HssClient | undefined, auth: Authenticator | undefined) {
+export function openPortLoaders(client: HssClient | undefined, scope: CallScope) {
   const hss = () => configured(client, 'hss');
 
   // HSS pages hold 10–200 rows: read the first page, then, once total_num is known, every other
   // page the window needs in parallel.
   async function statisticsWindow({ filter, offset, first }: StatisticsKey): Promise<HssPage<HssPortStatistic>> {
     const pageLimit = (start: number) => Math.max(HSS_MIN_LIMIT, Math.min(HSS_MAX_LIMIT, offset + first - start));
-    const head = await hss().listPortStatistics(auth, { ...filter, offset, limit: pageLimit(offset) });
+    const head = await hss().listPortStatistics(scope, { ...filter, offset, limit: pageLimit(offset) });
     const end = Math.min(offset + first, head.total_num);
     const starts: number[] = [];
     for (let start = offset + HSS_MAX_LIMIT; start < end; start += HSS_MAX_LIMIT) starts.push(start);
     const rest = await Promise.all(
-      starts.map((start) => hss().listPortStatistics(auth, { ...filter, offset: start, limit: pageLimit(start) })),
+      starts.map((start) => hss().listPortStatistics(scope, { ...filter, offset: start, limit: pageLimit(start) })),
     );
     const rows = [head, ...rest].flatMap((page) => page.data_list).slice(0, first);
     return { total_num: head.total_num, data_list: rows };
@@ -32,7 +32,7 @@ export function openPortLoaders(client: HssClient | undefined, auth: Authenticat
   return {
     /** Every open port HSS sees on a host (all pages). */
     openPorts: new DataLoader<string, HssOpenPort[]>((hostIds) =>
-      settle(hostIds, (hostId) => hss().listAllOpenPorts(auth, hostId)),
+      settle(hostIds, (hostId) => hss().listAllOpenPorts(scope, hostId)),
     ),
     statistics: new DataLoader<StatisticsKey, HssPage<HssPortStatistic>, string>(
       (keys) => settle(keys, statisticsWindow),

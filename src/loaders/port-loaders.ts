@@ -1,5 +1,5 @@
 import DataLoader from 'dataloader';
-import type { Authenticator } from '../sources/auth.js';
+import type { CallScope } from '../sources/http.js';
 import type { VpcPort, VpcPortQuery } from '../sources/records.js';
 import { VPC_MAX_LIMIT, type VpcClient } from '../sources/vpc.js';
 import { asError, configured, queryKey, settle } from './settle.js';
@@ -18,7 +18,7 @@ export interface PortWalkEstimate {
 /** Before any walk has been measured, assume the list takes this many pages. */
 const DEFAULT_WALK_PAGES = 2;
 
-export function portLoaders(client: VpcClient | undefined, auth: Authenticator | undefined, estimate: PortWalkEstimate) {
+export function portLoaders(client: VpcClient | undefined, scope: CallScope, estimate: PortWalkEstimate) {
   const vpc = () => configured(client, 'vpc');
 
   // The ports API has no lookup by id. A few ports whose IPs are known cost one filtered call
@@ -27,14 +27,14 @@ export function portLoaders(client: VpcClient | undefined, auth: Authenticator |
     const filtered = keys.every((k) => k.ip !== undefined) && keys.length <= (estimate.pages ?? DEFAULT_WALK_PAGES);
     if (filtered) {
       return settle(keys, async ({ id, ip }) => {
-        const ports = await vpc().listPorts(auth, { ip_address: ip, limit: VPC_MAX_LIMIT });
+        const ports = await vpc().listPorts(scope, { ip_address: ip, limit: VPC_MAX_LIMIT });
         return ports.find((p) => p.id === id) ?? null;
       });
     }
     try {
       const wanted = new Set(keys.map((k) => k.id));
       const holdsAll = (ports: VpcPort[]) => ports.filter((p) => wanted.has(p.id)).length === wanted.size;
-      const { ports, calls } = await vpc().listAllPorts(auth, {}, { stopWhen: holdsAll });
+      const { ports, calls } = await vpc().listAllPorts(scope, {}, { stopWhen: holdsAll });
       if (!holdsAll(ports)) estimate.pages = calls;
       const byId = new Map(ports.filter((p) => wanted.has(p.id)).map((p) => [p.id, p]));
       return keys.map((k) => byId.get(k.id) ?? null);
@@ -48,7 +48,7 @@ export function portLoaders(client: VpcClient | undefined, auth: Authenticator |
     port: new DataLoader<PortKey, VpcPort | null, string>(loadPorts, { cacheKeyFn: (k) => k.id }),
     /** One page of `GET /v2/{project}/ports`. */
     portsPage: new DataLoader<VpcPortQuery, VpcPort[], string>(
-      (queries) => settle(queries, (query) => vpc().listPorts(auth, query)),
+      (queries) => settle(queries, (query) => vpc().listPorts(scope, query)),
       { cacheKeyFn: queryKey },
     ),
   };

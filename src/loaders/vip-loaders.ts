@@ -1,6 +1,6 @@
 import DataLoader from 'dataloader';
 import { toPortRanges, type PortRange } from '../rules/port-ranges.js';
-import type { Authenticator } from '../sources/auth.js';
+import type { CallScope } from '../sources/http.js';
 import type { ZstackClient } from '../sources/zstack.js';
 import { configured, settle } from './settle.js';
 
@@ -9,13 +9,13 @@ export interface VipPortsKey {
   protocol: 'TCP' | 'UDP';
 }
 
-export function vipLoaders(client: ZstackClient | undefined, auth: Authenticator | undefined) {
+export function vipLoaders(client: ZstackClient | undefined, scope: CallScope) {
   const zstack = () => configured(client, 'zstack');
   return {
     /** ZStack `vips/{uuid}/usedports`, as sorted, merged ranges. */
     vipUsedPorts: new DataLoader<VipPortsKey, PortRange[], string>(
       (keys) =>
-        settle(keys, async ({ uuid, protocol }) => toPortRanges((await zstack().getVipUsedPorts(auth, uuid, protocol)).usedPorts)),
+        settle(keys, async ({ uuid, protocol }) => toPortRanges((await zstack().getVipUsedPorts(scope, uuid, protocol)).usedPorts)),
       { cacheKeyFn: (k) => `${k.uuid}|${k.protocol}` },
     ),
   };

@@ -1,6 +1,5 @@
-import type { Authenticator } from './auth.js';
 import { buildUrl } from './http.js';
-import type { Http } from './http.js';
+import type { CallScope, Http } from './http.js';
 import type { HssOpenPort, HssPage, HssPortStatistic, HssStatisticsQuery } from './records.js';
 import { checkRange, decodeBody, each, integer, object, optional, optionalStrings, requireNonEmpty, string } from './shape.js';
 
@@ -41,10 +40,10 @@ export class HssClient {
   }
 
   /** `GET asset/ports`: one page of one host's open ports. */
-  async listOpenPorts(auth: Authenticator | undefined, query: HssOpenPortQuery): Promise<HssPage<HssOpenPort>> {
+  async listOpenPorts(scope: CallScope, query: HssOpenPortQuery): Promise<HssPage<HssOpenPort>> {
     checkPage(query);
     checkRange('port', query.port, 1, 65535);
-    return this.#page(auth, '/v5/{project}/asset/ports', openPort, {
+    return this.#page(scope, '/v5/{project}/asset/ports', openPort, {
       host_id: query.host_id,
       offset: query.offset,
       limit: query.limit,
@@ -57,8 +56,8 @@ export class HssClient {
   }
 
   /** Every open port of one host: the first page, then all the rest at once, in offset order. */
-  async listAllOpenPorts(auth: Authenticator | undefined, hostId: string): Promise<HssOpenPort[]> {
-    const pageAt = (offset: number) => this.listOpenPorts(auth, { host_id: hostId, offset, limit: HSS_MAX_LIMIT });
+  async listAllOpenPorts(scope: CallScope, hostId: string): Promise<HssOpenPort[]> {
+    const pageAt = (offset: number) => this.listOpenPorts(scope, { host_id: hostId, offset, limit: HSS_MAX_LIMIT });
     const first = await pageAt(0);
     const rest = await Promise.all(remainingOffsets(first.total_num).map(pageAt));
     return [first, ...rest].flatMap((page) => page.data_list);
@@ -66,12 +65,12 @@ export class HssClient {
 
   /** `GET asset/port/statistics`: one page of per-(port, protocol) server counts. */
   async listPortStatistics(
-    auth: Authenticator | undefined,
+    scope: CallScope,
     query: HssStatisticsQuery,
   ): Promise<HssPage<HssPortStatistic>> {
     checkPage(query);
     checkRange('port', query.port, 1, 65535);
-    return this.#page(auth, '/v5/{project}/asset/port/statistics', portStatistic, {
+    return this.#page(scope, '/v5/{project}/asset/port/statistics', portStatistic, {
       port: query.port,
       port_string: query.port_string,
       type: query.type,
@@ -85,13 +84,13 @@ export class HssClient {
   }
 
   async #page<T>(
-    auth: Authenticator | undefined,
+    scope: CallScope,
     template: string,
     item: (value: unknown, path: string) => T,
     query: Query,
   ): Promise<HssPage<T>> {
     const url = buildUrl(this.#baseUrl, template, { project: this.#projectId }, query);
-    const { status, json } = await this.#http.getJson('hss', { url, auth });
+    const { status, json } = await this.#http.getJson('hss', { url, scope });
     return decodeBody('hss', status, json, (value) => {
       const body = object(value, 'body');
       const total = integer(body.total_num, 'total_num');

@@ -10,8 +10,23 @@ export {
   parseZstackError,
 } from './error-envelopes.js';
 export type { ErrorParser, ParsedError } from './error-envelopes.js';
-export { buildUrl, createHttp } from './http.js';
-export type { Http, HttpOptions, HttpRequest, HttpResponse, ResponseHeaders } from './http.js';
+export { DEFAULT_MAX_CONCURRENT_PER_SOURCE, DEFAULT_MAX_RESPONSE_BYTES, buildUrl, createHttp } from './http.js';
+export type {
+  BreakerOptions,
+  BreakerState,
+  CallEvent,
+  CallOutcome,
+  CallScope,
+  Clock,
+  Http,
+  HttpOptions,
+  HttpRequest,
+  HttpResponse,
+  ResponseHeaders,
+  RetryBudgetCounters,
+  RetryBudgetOptions,
+  RetryOptions,
+} from './http.js';
 export { NOVA_MAX_LIMIT, NovaClient } from './nova.js';
 export type { NovaClientOptions } from './nova.js';
 export { VPC_MAX_LIMIT, VpcClient } from './vpc.js';

@@ -1,7 +1,6 @@
-import type { Authenticator } from './auth.js';
 import { UpstreamError, isUpstreamError } from './errors.js';
 import { buildUrl } from './http.js';
-import type { Http, HttpResponse } from './http.js';
+import type { CallScope, Http, HttpResponse } from './http.js';
 import type { NovaInterfaceAttachment, NovaServer, NovaServerPage } from './records.js';
 import {
   ShapeError,
@@ -38,11 +37,11 @@ export class NovaClient {
 
   /** `GET servers/detail`: one page; `nextMarker` from the `servers_links` rel=next. */
   async listServersDetail(
-    auth: Authenticator | undefined,
+    scope: CallScope,
     query: { marker?: string; limit?: number },
   ): Promise<NovaServerPage> {
     checkRange('limit', query.limit, 1, NOVA_MAX_LIMIT);
-    const { status, json } = await this.#get(auth, '/v2.1/{project}/servers/detail', {}, {
+    const { status, json } = await this.#get(scope, '/v2.1/{project}/servers/detail', {}, {
       limit: query.limit,
       marker: query.marker,
     });
@@ -50,12 +49,12 @@ export class NovaClient {
   }
 
   /** Every server, in pages of 1000; Nova links a next page whenever a page is full, so the last may be empty. */
-  async listAllServers(auth: Authenticator | undefined): Promise<NovaServer[]> {
+  async listAllServers(scope: CallScope): Promise<NovaServer[]> {
     const servers: NovaServer[] = [];
     const seen = new Set<string>();
     let marker: string | undefined;
     do {
-      const page = await this.listServersDetail(auth, { marker, limit: NOVA_MAX_LIMIT });
+      const page = await this.listServersDetail(scope, { marker, limit: NOVA_MAX_LIMIT });
       for (const server of page.servers) servers.push(server);
       marker = page.nextMarker;
       if (marker !== undefined && seen.has(marker)) throw markerLoop();
@@ -65,10 +64,10 @@ export class NovaClient {
   }
 
   /** `GET servers/{id}`; null when Nova answers 404. */
-  async getServer(auth: Authenticator | undefined, id: string): Promise<NovaServer | null> {
+  async getServer(scope: CallScope, id: string): Promise<NovaServer | null> {
     let response: HttpResponse;
     try {
-      response = await this.#get(auth, '/v2.1/{project}/servers/{id}', { id });
+      response = await this.#get(scope, '/v2.1/{project}/servers/{id}', { id });
     } catch (error) {
       if (isUpstreamError(error) && error.status === 404) return null;
       throw error;
@@ -80,8 +79,8 @@ export class NovaClient {
   }
 
   /** `GET servers/{id}/os-interface`; a missing server is an `UpstreamError` NOT_FOUND. */
-  async listInterfaces(auth: Authenticator | undefined, serverId: string): Promise<NovaInterfaceAttachment[]> {
-    const { status, json } = await this.#get(auth, '/v2.1/{project}/servers/{id}/os-interface', { id: serverId });
+  async listInterfaces(scope: CallScope, serverId: string): Promise<NovaInterfaceAttachment[]> {
+    const { status, json } = await this.#get(scope, '/v2.1/{project}/servers/{id}/os-interface', { id: serverId });
     return decodeBody('nova', status, json, (value) => {
       const body = object(value, 'body');
       return each(body.interfaceAttachments, 'interfaceAttachments', interfaceAttachment);
@@ -89,13 +88,13 @@ export class NovaClient {
   }
 
   #get(
-    auth: Authenticator | undefined,
+    scope: CallScope,
     template: string,
     params: Record<string, string>,
     query?: Record<string, string | number | undefined>,
   ): Promise<HttpResponse> {
     const url = buildUrl(this.#baseUrl, template, { project: this.#projectId, ...params }, query);
-    return this.#http.getJson('nova', { url, auth });
+    return this.#http.getJson('nova', { url, scope });
   }
 }
 

@@ -1,7 +1,6 @@
-import type { Authenticator } from './auth.js';
 import { UpstreamError } from './errors.js';
 import { buildUrl } from './http.js';
-import type { Http } from './http.js';
+import type { CallScope, Http } from './http.js';
 import type { VpcPort, VpcPortQuery } from './records.js';
 import { checkRange, decodeBody, each, fixedIps, object, optional, optionalStrings, requireNonEmpty, string } from './shape.js';
 
@@ -33,7 +32,7 @@ export class VpcClient {
   }
 
   /** One page; `limit` 1–2000. */
-  async listPorts(auth: Authenticator | undefined, query: VpcPortQuery): Promise<VpcPort[]> {
+  async listPorts(scope: CallScope, query: VpcPortQuery): Promise<VpcPort[]> {
     checkRange('limit', query.limit, 1, VPC_MAX_LIMIT);
     const url = buildUrl(this.#baseUrl, '/v2/{project}/ports', { project: this.#projectId }, {
       marker: query.marker,
@@ -42,13 +41,13 @@ export class VpcClient {
       subnet_id: query.subnet_id,
       is_used: query.is_used,
     });
-    const { status, json } = await this.#http.getJson('vpc', { url, auth });
+    const { status, json } = await this.#http.getJson('vpc', { url, scope });
     return decodeBody('vpc', status, json, (value) => each(object(value, 'body').ports, 'ports', port));
   }
 
   /** Pages of 2000 until a shorter page (the API gives no total and no links), or until `stopWhen`. */
   async listAllPorts(
-    auth: Authenticator | undefined,
+    scope: CallScope,
     filter: Omit<VpcPortQuery, 'marker' | 'limit'>,
     options?: ListAllPortsOptions,
   ): Promise<{ ports: VpcPort[]; calls: number }> {
@@ -56,7 +55,7 @@ export class VpcClient {
     let calls = 0;
     let marker: string | undefined;
     for (;;) {
-      const page = await this.listPorts(auth, {
+      const page = await this.listPorts(scope, {
         ip_address: filter.ip_address,
         subnet_id: filter.subnet_id,
         is_used: filter.is_used,

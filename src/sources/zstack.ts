@@ -1,6 +1,5 @@
-import type { Authenticator } from './auth.js';
 import { buildUrl } from './http.js';
-import type { Http } from './http.js';
+import type { CallScope, Http } from './http.js';
 import type { ZstackVipUsedPorts } from './records.js';
 import { ShapeError, array, decodeBody, each, object, optionalStrings, wrongType } from './shape.js';
 
@@ -23,14 +22,14 @@ export class ZstackClient {
 
   /** `GET vips/{uuid}/usedports?protocol=`: every used port as its own string, as ZStack lists them. */
   async getVipUsedPorts(
-    auth: Authenticator | undefined,
+    scope: CallScope,
     uuid: string,
     protocol: ZstackProtocol,
   ): Promise<ZstackVipUsedPorts> {
     // ZStack's validator is case-sensitive despite its docs' `tcp`/`udp`.
     if (protocol !== 'TCP' && protocol !== 'UDP') throw new RangeError(`protocol must be TCP or UDP, got ${String(protocol)}`);
     const url = buildUrl(this.#baseUrl, '/zstack/v1/vips/{uuid}/usedports', { uuid }, { protocol });
-    const { status, json } = await this.#http.getJson('zstack', { url, auth });
+    const { status, json } = await this.#http.getJson('zstack', { url, scope });
     return decodeBody('zstack', status, json, vipUsedPorts);
   }
 }

@@ -1,8 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { HSS_MAX_LIMIT, HssClient, remainingOffsets } from '../../src/sources/hss.js';
 import { createHttp } from '../../src/sources/http.js';
+import type { HttpOptions } from '../../src/sources/http.js';
 import type { HssOpenPort, HssPage, HssPortStatistic } from '../../src/sources/records.js';
-import { ORIGIN, PROJECT, TOKEN, json, mocked, rejectsWith, serve, tokenAuth, under } from './support.js';
+import { ONE_ATTEMPT, ORIGIN, PROJECT, TOKEN, json, mocked, rejectsWith, serve, tokenAuth, under } from './support.js';
 
 const HOST = 'dd91cd32-a238-4c0e-bc01-3b11653714ac';
 
@@ -20,8 +21,8 @@ const openPort = (n: number): HssOpenPort => ({
 const openPorts = (total: number, offset: number, count: number): HssPage<HssOpenPort> =>
   ({ total_num: total, data_list: Array.from({ length: count }, (_, i) => openPort(offset + i + 1)) }) satisfies HssPage<HssOpenPort>;
 
-function client() {
-  const mock = mocked();
+function client(options?: Partial<HttpOptions>) {
+  const mock = mocked(options);
   return { ...mock, hss: new HssClient({ baseUrl: ORIGIN, projectId: PROJECT, http: mock.http }) };
 }
 
@@ -31,7 +32,7 @@ describe('HssClient.listOpenPorts', () => {
     const body = openPorts(2, 0, 2);
     pool.intercept(under('/v5/')).reply(200, body, { headers: json });
 
-    const page = await hss.listOpenPorts(tokenAuth, {
+    const page = await hss.listOpenPorts({ auth: tokenAuth }, {
       host_id: HOST,
       offset: 0,
       limit: 10,
@@ -60,7 +61,7 @@ describe('HssClient.listOpenPorts', () => {
     ['port 65536', { port: 65536 }],
   ])('refuses %s before any call', async (_, query) => {
     const { hss, calls } = client();
-    await expect(hss.listOpenPorts(tokenAuth, { host_id: HOST, ...query })).rejects.toThrow(RangeError);
+    await expect(hss.listOpenPorts({ auth: tokenAuth }, { host_id: HOST, ...query })).rejects.toThrow(RangeError);
     expect(calls()).toHaveLength(0);
   });
 
@@ -72,7 +73,7 @@ describe('HssClient.listOpenPorts', () => {
   ] as const)('maps a %i %j', async (status, body, code, upstreamCode) => {
     const { pool, hss } = client();
     pool.intercept(under('/v5/')).reply(status, body, { headers: json });
-    await rejectsWith(hss.listOpenPorts(tokenAuth, { host_id: HOST }), { source: 'hss', code, status, upstreamCode });
+    await rejectsWith(hss.listOpenPorts({ auth: tokenAuth }, { host_id: HOST }), { source: 'hss', code, status, upstreamCode });
   });
 
   it.each([
@@ -82,7 +83,7 @@ describe('HssClient.listOpenPorts', () => {
   ])('answers UPSTREAM_BAD_RESPONSE for %s', async (_, body, detail) => {
     const { pool, hss } = client();
     pool.intercept(under('/v5/')).reply(200, body);
-    await rejectsWith(hss.listOpenPorts(tokenAuth, { host_id: HOST }), {
+    await rejectsWith(hss.listOpenPorts({ auth: tokenAuth }, { host_id: HOST }), {
       code: 'UPSTREAM_BAD_RESPONSE',
       message: `hss answered 200 with an unexpected body: ${detail}`,
     });
@@ -116,7 +117,7 @@ describe('HssClient.listAllOpenPorts', () => {
     closers.push(server.close, () => http.close());
     const hss = new HssClient({ baseUrl: server.url, projectId: PROJECT, http });
 
-    const all = await hss.listAllOpenPorts(tokenAuth, HOST);
+    const all = await hss.listAllOpenPorts({ auth: tokenAuth }, HOST);
 
     expect(all.map((p) => p.port)).toEqual(Array.from({ length: TOTAL }, (_, i) => i + 1));
     expect(seen.map((s) => [s.offset, s.limit])).toEqual([
@@ -131,15 +132,15 @@ describe('HssClient.listAllOpenPorts', () => {
   it('makes one call when the first page holds everything', async () => {
     const { pool, hss, calls } = client();
     pool.intercept(under('/v5/')).reply(200, openPorts(2, 0, 2));
-    expect(await hss.listAllOpenPorts(tokenAuth, HOST)).toHaveLength(2);
+    expect(await hss.listAllOpenPorts({ auth: tokenAuth }, HOST)).toHaveLength(2);
     expect(calls().map((c) => c.searchParams)).toEqual([{ host_id: HOST, offset: '0', limit: '200' }]);
   });
 
   it('fails with the first failing page', async () => {
-    const { pool, hss } = client();
+    const { pool, hss } = client(ONE_ATTEMPT);
     pool.intercept(under('/v5/')).reply(200, openPorts(400, 0, 200));
     pool.intercept(under('/v5/')).reply(429, { error_code: 'APIGW.0308', error_msg: 'Throttled' });
-    await rejectsWith(hss.listAllOpenPorts(tokenAuth, HOST), { code: 'RATE_LIMITED', retryable: true });
+    await rejectsWith(hss.listAllOpenPorts({ auth: tokenAuth }, HOST), { code: 'RATE_LIMITED', retryable: true });
   });
 
   it('never asks past the largest offset HSS accepts', () => {
@@ -156,7 +157,7 @@ describe('HssClient.listPortStatistics', () => {
     const body = { total_num: 1, data_list: [{ num: 4, port: 123, type: 'UDP', status: 'danger' }] } satisfies HssPage<HssPortStatistic>;
     pool.intercept(under('/v5/')).reply(200, body);
 
-    const page = await hss.listPortStatistics(tokenAuth, { port: 123, category: 'host', sort_key: 'port', sort_dir: 'desc', limit: 200, offset: 400 });
+    const page = await hss.listPortStatistics({ auth: tokenAuth }, { port: 123, category: 'host', sort_key: 'port', sort_dir: 'desc', limit: 200, offset: 400 });
 
     expect(page).toEqual(body);
     expect(calls()[0]?.fullUrl).toBe(
@@ -166,14 +167,14 @@ describe('HssClient.listPortStatistics', () => {
 
   it.each([{ limit: 5 }, { limit: 500 }, { offset: 3_000_000 }])('refuses %j before any call', async (query) => {
     const { hss, calls } = client();
-    await expect(hss.listPortStatistics(tokenAuth, query)).rejects.toThrow(RangeError);
+    await expect(hss.listPortStatistics({ auth: tokenAuth }, query)).rejects.toThrow(RangeError);
     expect(calls()).toHaveLength(0);
   });
 
   it('answers UPSTREAM_BAD_RESPONSE for a row without num', async () => {
     const { pool, hss } = client();
     pool.intercept(under('/v5/')).reply(200, { total_num: 1, data_list: [{ port: 123, type: 'UDP' }] });
-    await rejectsWith(hss.listPortStatistics(tokenAuth, {}), {
+    await rejectsWith(hss.listPortStatistics({ auth: tokenAuth }, {}), {
       code: 'UPSTREAM_BAD_RESPONSE',
       message: 'hss answered 200 with an unexpected body: data_list[0].num is missing, expected an integer',
     });

@@ -3,7 +3,7 @@ import type { Authenticator } from '../../src/sources/auth.js';
 import { UpstreamError } from '../../src/sources/errors.js';
 import { buildUrl, createHttp } from '../../src/sources/http.js';
 import type { Http } from '../../src/sources/http.js';
-import { ORIGIN, SESSION, TOKEN, closedPort, json, mocked, rejectsWith, serve, sessionAuth, tokenAuth, under } from './support.js';
+import { ONE_ATTEMPT, ORIGIN, SESSION, TOKEN, closedPort, json, mocked, rejectsWith, serve, sessionAuth, tokenAuth, under } from './support.js';
 
 describe('buildUrl', () => {
   it('appends the template to a base with a path prefix and a trailing slash', () => {
@@ -52,8 +52,8 @@ describe('createHttp over a mock upstream', () => {
     const { pool, http, calls } = mocked();
     pool.intercept(under('/ok')).reply(200, { ok: true }, { headers: json }).times(2);
 
-    const answer = await http.getJson('nova', { url: new URL(`${ORIGIN}/ok?x=1`), auth: tokenAuth });
-    await http.getJson('zstack', { url: new URL(`${ORIGIN}/ok`), auth: sessionAuth });
+    const answer = await http.getJson('nova', { url: new URL(`${ORIGIN}/ok?x=1`), scope: { auth: tokenAuth } });
+    await http.getJson('zstack', { url: new URL(`${ORIGIN}/ok`), scope: { auth: sessionAuth } });
 
     expect(answer).toMatchObject({ status: 200, json: { ok: true } });
     expect(answer.headers['content-type']).toBe('application/json');
@@ -68,7 +68,7 @@ describe('createHttp over a mock upstream', () => {
   it('sends no credential when it is given no authenticator', async () => {
     const { pool, http, calls } = mocked();
     pool.intercept(under('/ok')).reply(200, {}, { headers: json });
-    await http.getJson('hss', { url: new URL(`${ORIGIN}/ok`), auth: undefined });
+    await http.getJson('hss', { url: new URL(`${ORIGIN}/ok`), scope: { auth: undefined } });
     expect(Object.keys(calls()[0]?.headers ?? {}).sort()).toEqual(['accept', 'user-agent']);
   });
 
@@ -80,7 +80,7 @@ describe('createHttp over a mock upstream', () => {
   ])('answers UPSTREAM_BAD_RESPONSE for a 200 with %s', async (_, body, message) => {
     const { pool, http } = mocked();
     pool.intercept(under('/x')).reply(200, body);
-    await rejectsWith(http.getJson('nova', { url: new URL(`${ORIGIN}/x`), auth: tokenAuth }), {
+    await rejectsWith(http.getJson('nova', { url: new URL(`${ORIGIN}/x`), scope: { auth: tokenAuth } }), {
       source: 'nova',
       code: 'UPSTREAM_BAD_RESPONSE',
       status: 200,
@@ -92,7 +92,7 @@ describe('createHttp over a mock upstream', () => {
   it('answers UPSTREAM_BAD_RESPONSE for a body larger than maxResponseBytes', async () => {
     const { pool, http } = mocked({ maxResponseBytes: 1024 });
     pool.intercept(under('/big')).reply(200, JSON.stringify({ pad: 'x'.repeat(4096) }));
-    await rejectsWith(http.getJson('vpc', { url: new URL(`${ORIGIN}/big`), auth: undefined }), {
+    await rejectsWith(http.getJson('vpc', { url: new URL(`${ORIGIN}/big`), scope: { auth: undefined } }), {
       code: 'UPSTREAM_BAD_RESPONSE',
       message: 'vpc answered 200 with a body larger than 1024 bytes',
     });
@@ -103,7 +103,7 @@ describe('createHttp over a mock upstream', () => {
     pool
       .intercept(under('/v5'))
       .reply(400, { error_code: 'HSS.0001', error_msg: 'Invalid parameter limit' }, { headers: json });
-    await rejectsWith(http.getJson('hss', { url: new URL(`${ORIGIN}/v5/p/asset/ports`), auth: tokenAuth }), {
+    await rejectsWith(http.getJson('hss', { url: new URL(`${ORIGIN}/v5/p/asset/ports`), scope: { auth: tokenAuth } }), {
       source: 'hss',
       code: 'BAD_REQUEST',
       status: 400,
@@ -123,7 +123,7 @@ describe('createHttp over a mock upstream', () => {
       },
       { headers: json },
     );
-    const error = await rejectsWith(http.getJson('vpc', { url: new URL(`${ORIGIN}/v2/p-1/ports`), auth: tokenAuth }), {
+    const error = await rejectsWith(http.getJson('vpc', { url: new URL(`${ORIGIN}/v2/p-1/ports`), scope: { auth: tokenAuth } }), {
       code: 'UNAUTHENTICATED',
       upstreamCode: 'APIGW.0301',
     });
@@ -135,7 +135,7 @@ describe('createHttp over a mock upstream', () => {
     pool
       .intercept(under('/zstack'))
       .reply(503, { error: { code: 'ID.1001', description: 'Session expired', details: `session[uuid:${SESSION}] expired` } });
-    const error = await rejectsWith(http.getJson('zstack', { url: new URL(`${ORIGIN}/zstack/v1/vips/v/usedports`), auth: sessionAuth }), {
+    const error = await rejectsWith(http.getJson('zstack', { url: new URL(`${ORIGIN}/zstack/v1/vips/v/usedports`), scope: { auth: sessionAuth } }), {
       code: 'UNAUTHENTICATED',
       upstreamCode: 'ID.1001',
     });
@@ -145,7 +145,7 @@ describe('createHttp over a mock upstream', () => {
   it('bounds the upstream message to about 200 characters', async () => {
     const { pool, http } = mocked();
     pool.intercept(under('/x')).reply(404, { itemNotFound: { code: 404, message: 'y'.repeat(5000) } });
-    const error = await rejectsWith(http.getJson('nova', { url: new URL(`${ORIGIN}/x`), auth: tokenAuth }), {
+    const error = await rejectsWith(http.getJson('nova', { url: new URL(`${ORIGIN}/x`), scope: { auth: tokenAuth } }), {
       code: 'NOT_FOUND',
     });
     expect(error.message.length).toBeLessThan(260);
@@ -153,13 +153,13 @@ describe('createHttp over a mock upstream', () => {
   });
 
   it('reads Retry-After into retryAfterMs', async () => {
-    const { pool, http } = mocked();
+    const { pool, http } = mocked(ONE_ATTEMPT);
     pool
       .intercept(under('/x'))
       .reply(429, { error_code: 'APIGW.0308', error_msg: 'The throttling threshold has been reached' }, {
         headers: { ...json, 'retry-after': '3' },
       });
-    const error = await rejectsWith(http.getJson('hss', { url: new URL(`${ORIGIN}/x`), auth: tokenAuth }), {
+    const error = await rejectsWith(http.getJson('hss', { url: new URL(`${ORIGIN}/x`), scope: { auth: tokenAuth } }), {
       code: 'RATE_LIMITED',
       retryable: true,
     });
@@ -172,7 +172,7 @@ describe('createHttp over a mock upstream', () => {
       id: 'x',
       authorize: () => Promise.reject(new Error(`login failed with password hunter2 and ${TOKEN}`)),
     };
-    const error = await rejectsWith(http.getJson('nova', { url: new URL(`${ORIGIN}/x`), auth: failing }), {
+    const error = await rejectsWith(http.getJson('nova', { url: new URL(`${ORIGIN}/x`), scope: { auth: failing } }), {
       code: 'UNAUTHENTICATED',
       retryable: false,
     });
@@ -183,12 +183,12 @@ describe('createHttp over a mock upstream', () => {
     const { http } = mocked();
     const refusal = new UpstreamError({ source: 'nova', code: 'UPSTREAM_UNAVAILABLE', message: 'keystone down', retryable: true });
     const failing: Authenticator = { id: 'x', authorize: () => Promise.reject(refusal) };
-    await expect(http.getJson('nova', { url: new URL(`${ORIGIN}/x`), auth: failing })).rejects.toBe(refusal);
+    await expect(http.getJson('nova', { url: new URL(`${ORIGIN}/x`), scope: { auth: failing } })).rejects.toBe(refusal);
   });
 
   it('answers UPSTREAM_UNAVAILABLE (not retryable) when nothing matches a request', async () => {
     const { http } = mocked();
-    await rejectsWith(http.getJson('nova', { url: new URL(`${ORIGIN}/unknown`), auth: tokenAuth }), {
+    await rejectsWith(http.getJson('nova', { url: new URL(`${ORIGIN}/unknown`), scope: { auth: tokenAuth } }), {
       code: 'UPSTREAM_UNAVAILABLE',
       retryable: false,
     });
@@ -198,7 +198,7 @@ describe('createHttp over a mock upstream', () => {
     const { pool, http } = mocked();
     pool.intercept(under('/slow')).reply(200, {}).delay(1000);
     const controller = new AbortController();
-    const call = http.getJson('nova', { url: new URL(`${ORIGIN}/slow`), auth: tokenAuth, signal: controller.signal });
+    const call = http.getJson('nova', { url: new URL(`${ORIGIN}/slow`), scope: { auth: tokenAuth }, signal: controller.signal });
     const reason = new Error('client went away');
     setTimeout(() => controller.abort(reason), 20);
     await expect(call).rejects.toBe(reason);
@@ -220,8 +220,8 @@ describe('createHttp over real sockets', () => {
   it('answers a JSON body through its own keep-alive agent, and closes', async () => {
     const server = track(await serve((_, res) => res.writeHead(200, json).end('{"servers":[]}')));
     const http = createHttp({ timeoutMs: 2000 });
-    const first = await http.getJson('nova', { url: new URL(`${server.url}/a`), auth: tokenAuth });
-    const second = await http.getJson('nova', { url: new URL(`${server.url}/b`), auth: tokenAuth });
+    const first = await http.getJson('nova', { url: new URL(`${server.url}/a`), scope: { auth: tokenAuth } });
+    const second = await http.getJson('nova', { url: new URL(`${server.url}/b`), scope: { auth: tokenAuth } });
     expect([first.json, second.json]).toEqual([{ servers: [] }, { servers: [] }]);
     await http.close();
   });
@@ -230,7 +230,7 @@ describe('createHttp over real sockets', () => {
     const server = track(await serve(() => undefined));
     const http = fresh(150);
     const started = Date.now();
-    await rejectsWith(http.getJson('hss', { url: new URL(`${server.url}/x`), auth: tokenAuth }), {
+    await rejectsWith(http.getJson('hss', { url: new URL(`${server.url}/x`), scope: { auth: tokenAuth } }), {
       source: 'hss',
       code: 'UPSTREAM_TIMEOUT',
       status: undefined,
@@ -249,7 +249,7 @@ describe('createHttp over real sockets', () => {
         res.on('close', () => clearInterval(timer));
       }),
     );
-    await rejectsWith(fresh(200).getJson('vpc', { url: new URL(`${server.url}/x`), auth: tokenAuth }), {
+    await rejectsWith(fresh(200).getJson('vpc', { url: new URL(`${server.url}/x`), scope: { auth: tokenAuth } }), {
       code: 'UPSTREAM_TIMEOUT',
       retryable: true,
     });
@@ -257,7 +257,7 @@ describe('createHttp over real sockets', () => {
 
   it('answers UPSTREAM_UNAVAILABLE, retryable, when the connection is reset', async () => {
     const server = track(await serve((req) => req.socket.destroy()));
-    await rejectsWith(fresh().getJson('nova', { url: new URL(`${server.url}/x`), auth: tokenAuth }), {
+    await rejectsWith(fresh().getJson('nova', { url: new URL(`${server.url}/x`), scope: { auth: tokenAuth } }), {
       code: 'UPSTREAM_UNAVAILABLE',
       retryable: true,
     });
@@ -265,7 +265,7 @@ describe('createHttp over real sockets', () => {
 
   it('answers UPSTREAM_UNAVAILABLE, retryable, when the connection is refused', async () => {
     const url = await closedPort();
-    const error = await rejectsWith(fresh().getJson('zstack', { url: new URL(`${url}/x`), auth: sessionAuth }), {
+    const error = await rejectsWith(fresh().getJson('zstack', { url: new URL(`${url}/x`), scope: { auth: sessionAuth } }), {
       code: 'UPSTREAM_UNAVAILABLE',
       retryable: true,
       message: 'zstack could not be reached: the connection was refused',
@@ -281,7 +281,7 @@ describe('createHttp over real sockets', () => {
         setTimeout(() => req.socket.destroy(), 20);
       }),
     );
-    await rejectsWith(fresh().getJson('nova', { url: new URL(`${server.url}/x`), auth: tokenAuth }), {
+    await rejectsWith(fresh().getJson('nova', { url: new URL(`${server.url}/x`), scope: { auth: tokenAuth } }), {
       code: 'UPSTREAM_UNAVAILABLE',
       retryable: true,
     });
@@ -291,7 +291,7 @@ describe('createHttp over real sockets', () => {
     const server = track(
       await serve((_, res) => res.writeHead(502, { 'content-type': 'text/html' }).end('<html><body><h1>502 Bad Gateway</h1><p>nginx</p></body></html>')),
     );
-    await rejectsWith(fresh().getJson('nova', { url: new URL(`${server.url}/x`), auth: tokenAuth }), {
+    await rejectsWith(fresh().getJson('nova', { url: new URL(`${server.url}/x`), scope: { auth: tokenAuth } }), {
       code: 'UPSTREAM_UNAVAILABLE',
       status: 502,
       retryable: true,
@@ -316,9 +316,9 @@ describe('createHttp over real sockets', () => {
     );
     const http = fresh(2000, 2);
     const novaCalls = [1, 2, 3, 4, 5, 6].map((n) =>
-      http.getJson('nova', { url: new URL(`${server.url}/nova/${n}`), auth: tokenAuth }),
+      http.getJson('nova', { url: new URL(`${server.url}/nova/${n}`), scope: { auth: tokenAuth } }),
     );
-    const hss = http.getJson('hss', { url: new URL(`${server.url}/hss`), auth: tokenAuth });
+    const hss = http.getJson('hss', { url: new URL(`${server.url}/hss`), scope: { auth: tokenAuth } });
     await Promise.all([...novaCalls, hss]);
     expect(peak).toBe(3);
     expect(order.filter((u) => u.startsWith('/nova'))).toEqual(['/nova/1', '/nova/2', '/nova/3', '/nova/4', '/nova/5', '/nova/6']);
@@ -328,12 +328,12 @@ describe('createHttp over real sockets', () => {
   it('lets a caller that gives up leave the queue', async () => {
     const server = track(await serve((_, res) => setTimeout(() => res.writeHead(200, json).end('{}'), 50)));
     const http = fresh(2000, 1);
-    const first = http.getJson('nova', { url: new URL(`${server.url}/1`), auth: tokenAuth });
+    const first = http.getJson('nova', { url: new URL(`${server.url}/1`), scope: { auth: tokenAuth } });
     const controller = new AbortController();
-    const queued = http.getJson('nova', { url: new URL(`${server.url}/2`), auth: tokenAuth, signal: controller.signal });
+    const queued = http.getJson('nova', { url: new URL(`${server.url}/2`), scope: { auth: tokenAuth }, signal: controller.signal });
     controller.abort(new Error('gone'));
     await expect(queued).rejects.toThrow('gone');
     await expect(first).resolves.toMatchObject({ status: 200 });
-    await expect(http.getJson('nova', { url: new URL(`${server.url}/3`), auth: tokenAuth })).resolves.toMatchObject({ status: 200 });
+    await expect(http.getJson('nova', { url: new URL(`${server.url}/3`), scope: { auth: tokenAuth } })).resolves.toMatchObject({ status: 200 });
   });
 });

@@ -50,7 +50,7 @@ describe('NovaClient.listInterfaces', () => {
     const { pool, nova, calls } = client();
     pool.intercept(under('/compute/v2.1/')).reply(200, interfaces, { headers: json });
 
-    const attachments = await nova.listInterfaces(tokenAuth, SERVER_ID);
+    const attachments = await nova.listInterfaces({ auth: tokenAuth }, SERVER_ID);
 
     expect(calls()).toMatchObject([
       { fullUrl: `${ORIGIN}/compute/v2.1/${PROJECT}/servers/${SERVER_ID}/os-interface`, headers: { 'x-auth-token': TOKEN } },
@@ -62,7 +62,7 @@ describe('NovaClient.listInterfaces', () => {
   it('answers an empty list for a server without ports', async () => {
     const { pool, nova } = client();
     pool.intercept(under('/compute/')).reply(200, { interfaceAttachments: [] } satisfies InterfacesBody);
-    expect(await nova.listInterfaces(tokenAuth, SERVER_ID)).toEqual([]);
+    expect(await nova.listInterfaces({ auth: tokenAuth }, SERVER_ID)).toEqual([]);
   });
 
   it.each([
@@ -75,7 +75,7 @@ describe('NovaClient.listInterfaces', () => {
   ])('keeps the server id %j in its own segment', async (id, sent) => {
     const { pool, nova, calls } = client();
     pool.intercept(under('/compute/')).reply(200, { interfaceAttachments: [] });
-    await nova.listInterfaces(tokenAuth, id);
+    await nova.listInterfaces({ auth: tokenAuth }, id);
     expect(calls()[0]?.path).toBe(`/compute/v2.1/${PROJECT}/servers/${sent}/os-interface`);
   });
 
@@ -84,7 +84,7 @@ describe('NovaClient.listInterfaces', () => {
     pool
       .intercept(under('/compute/'))
       .reply(404, { itemNotFound: { code: 404, message: `Instance ${SERVER_ID} could not be found.` } }, { headers: json });
-    await rejectsWith(nova.listInterfaces(tokenAuth, SERVER_ID), {
+    await rejectsWith(nova.listInterfaces({ auth: tokenAuth }, SERVER_ID), {
       source: 'nova',
       code: 'NOT_FOUND',
       status: 404,
@@ -101,7 +101,7 @@ describe('NovaClient.listInterfaces', () => {
       { error: { code: 401, title: 'Unauthorized', message: 'The request you have made requires authentication.' } },
       { headers: { ...json, 'www-authenticate': 'Keystone uri="http://keystone:5000"' } },
     );
-    await rejectsWith(nova.listInterfaces(tokenAuth, SERVER_ID), {
+    await rejectsWith(nova.listInterfaces({ auth: tokenAuth }, SERVER_ID), {
       code: 'UNAUTHENTICATED',
       upstreamCode: 'Unauthorized',
       message: 'nova answered 401 Unauthorized: The request you have made requires authentication.',
@@ -121,7 +121,7 @@ describe('NovaClient.listInterfaces', () => {
   ])('answers UPSTREAM_BAD_RESPONSE for %s', async (_, body, detail) => {
     const { pool, nova } = client();
     pool.intercept(under('/compute/')).reply(200, body);
-    await rejectsWith(nova.listInterfaces(tokenAuth, SERVER_ID), {
+    await rejectsWith(nova.listInterfaces({ auth: tokenAuth }, SERVER_ID), {
       code: 'UPSTREAM_BAD_RESPONSE',
       status: 200,
       message: `nova answered 200 with an unexpected body: ${detail}`,
@@ -134,7 +134,7 @@ describe('NovaClient.listServersDetail', () => {
     const { pool, nova, calls } = client(ORIGIN);
     pool.intercept(under('/v2.1/')).reply(200, serversPage(0, 2, 's-1'));
 
-    const page = await nova.listServersDetail(tokenAuth, { marker: 'm 0', limit: 2 });
+    const page = await nova.listServersDetail({ auth: tokenAuth }, { marker: 'm 0', limit: 2 });
 
     expect(calls()[0]?.fullUrl).toBe(`${ORIGIN}/v2.1/${PROJECT}/servers/detail?limit=2&marker=m+0`);
     expect(page).toEqual({ servers: serversPage(0, 2).servers, nextMarker: 's-1' });
@@ -146,20 +146,20 @@ describe('NovaClient.listServersDetail', () => {
       servers: [{ id: 'partial', status: 'UNKNOWN' }],
       servers_links: [{ rel: 'previous', href: 'http://nova/v2.1/p/servers/detail?marker=x' }],
     } satisfies ServersBody);
-    expect(await nova.listServersDetail(tokenAuth, {})).toEqual({ servers: [{ id: 'partial', status: 'UNKNOWN' }], nextMarker: undefined });
+    expect(await nova.listServersDetail({ auth: tokenAuth }, {})).toEqual({ servers: [{ id: 'partial', status: 'UNKNOWN' }], nextMarker: undefined });
     expect(calls()[0]?.fullUrl).toBe(`${ORIGIN}/v2.1/${PROJECT}/servers/detail`);
   });
 
   it.each([0, 1001, 2.5, -1])('refuses limit %s before any call', async (limit) => {
     const { nova, calls } = client();
-    await expect(nova.listServersDetail(tokenAuth, { limit })).rejects.toThrow(RangeError);
+    await expect(nova.listServersDetail({ auth: tokenAuth }, { limit })).rejects.toThrow(RangeError);
     expect(calls()).toHaveLength(0);
   });
 
   it('answers UPSTREAM_BAD_RESPONSE for a next link without a marker', async () => {
     const { pool, nova } = client();
     pool.intercept(under('/compute/')).reply(200, { servers: [], servers_links: [{ rel: 'next', href: 'http://nova/servers/detail?limit=1' }] });
-    await rejectsWith(nova.listServersDetail(tokenAuth, {}), {
+    await rejectsWith(nova.listServersDetail({ auth: tokenAuth }, {}), {
       code: 'UPSTREAM_BAD_RESPONSE',
       message: expect.stringContaining('has no marker'),
     });
@@ -179,7 +179,7 @@ describe('NovaClient.listAllServers', () => {
       .reply(({ path }) => ({ statusCode: 200, data: pages[new URL(path, ORIGIN).searchParams.get('marker') ?? ''] ?? {} }))
       .times(3);
 
-    const servers = await nova.listAllServers(tokenAuth);
+    const servers = await nova.listAllServers({ auth: tokenAuth });
 
     expect(servers).toHaveLength(2000);
     expect(servers.at(-1)).toEqual({ id: 's-1999', name: 'vm-1999', status: 'ACTIVE' });
@@ -193,7 +193,7 @@ describe('NovaClient.listAllServers', () => {
   it('stops with UPSTREAM_BAD_RESPONSE when Nova links a page it already served', async () => {
     const { pool, nova, calls } = client();
     pool.intercept(under('/compute/')).reply(200, serversPage(0, 1, 'same')).times(3);
-    await rejectsWith(nova.listAllServers(tokenAuth), { code: 'UPSTREAM_BAD_RESPONSE' });
+    await rejectsWith(nova.listAllServers({ auth: tokenAuth }), { code: 'UPSTREAM_BAD_RESPONSE' });
     expect(calls()).toHaveLength(2);
   });
 });
@@ -203,26 +203,26 @@ describe('NovaClient.getServer', () => {
     const { pool, nova, calls } = client();
     const server = { id: SERVER_ID, name: 'web-1', status: 'ACTIVE', tenant_id: PROJECT, 'OS-EXT-AZ:availability_zone': 'az1' };
     pool.intercept(under('/compute/')).reply(200, { server } satisfies { server: NovaServer });
-    expect(await nova.getServer(tokenAuth, SERVER_ID)).toEqual(server);
+    expect(await nova.getServer({ auth: tokenAuth }, SERVER_ID)).toEqual(server);
     expect(calls()[0]?.path).toBe(`/compute/v2.1/${PROJECT}/servers/${SERVER_ID}`);
   });
 
   it('answers null when Nova says 404', async () => {
     const { pool, nova } = client();
     pool.intercept(under('/compute/')).reply(404, { itemNotFound: { code: 404, message: 'Instance x could not be found.' } });
-    expect(await nova.getServer(tokenAuth, 'x')).toBeNull();
+    expect(await nova.getServer({ auth: tokenAuth }, 'x')).toBeNull();
   });
 
   it('answers FORBIDDEN when Nova says 403', async () => {
     const { pool, nova } = client();
     pool.intercept(under('/compute/')).reply(403, { forbidden: { code: 403, message: 'Policy does not allow it.' } });
-    await rejectsWith(nova.getServer(tokenAuth, 'x'), { code: 'FORBIDDEN', upstreamCode: 'forbidden' });
+    await rejectsWith(nova.getServer({ auth: tokenAuth }, 'x'), { code: 'FORBIDDEN', upstreamCode: 'forbidden' });
   });
 
   it('answers UPSTREAM_BAD_RESPONSE for a server without an id', async () => {
     const { pool, nova } = client();
     pool.intercept(under('/compute/')).reply(200, { server: { name: 'x' } });
-    await rejectsWith(nova.getServer(tokenAuth, 'x'), {
+    await rejectsWith(nova.getServer({ auth: tokenAuth }, 'x'), {
       code: 'UPSTREAM_BAD_RESPONSE',
       message: 'nova answered 200 with an unexpected body: server.id is missing, expected a string',
     });

@@ -7,6 +7,7 @@ import type { Interceptable } from 'undici';
 import { expect } from 'vitest';
 import { headerAuth } from '../../src/sources/auth.js';
 import type { Authenticator } from '../../src/sources/auth.js';
+import type { Clock } from '../../src/sources/clock.js';
 import { UpstreamError } from '../../src/sources/errors.js';
 import type { UpstreamErrorInit } from '../../src/sources/errors.js';
 import { createHttp } from '../../src/sources/http.js';
@@ -19,6 +20,9 @@ export const tokenAuth: Authenticator = headerAuth('token:test', 'X-Auth-Token',
 export const sessionAuth: Authenticator = headerAuth('zstack:test', 'Authorization', `OAuth ${SESSION}`);
 
 export const ORIGIN = 'http://upstream.test';
+
+/** For tests of how one answer is mapped: no retry asks the mock for a second. */
+export const ONE_ATTEMPT = { retry: { maxAttempts: 1 } } satisfies Partial<HttpOptions>;
 
 export interface Mocked {
   agent: MockAgent;
@@ -99,4 +103,29 @@ export async function closedPort(): Promise<string> {
   const { url, close } = await serve(() => undefined);
   await close();
   return url;
+}
+
+export interface FakeClock extends Clock {
+  /** Moves time on without waiting. */
+  advance(ms: number): void;
+  /** Every wait asked for, in order; each moved the clock on at once. */
+  sleeps: number[];
+}
+
+/** A clock whose waits take no real time. */
+export function fakeClock(start = Date.UTC(2025, 0, 1)): FakeClock {
+  let now = start;
+  const sleeps: number[] = [];
+  return {
+    now: () => now,
+    sleep(ms) {
+      sleeps.push(ms);
+      now += ms;
+      return Promise.resolve();
+    },
+    advance(ms) {
+      now += ms;
+    },
+    sleeps,
+  };
 }

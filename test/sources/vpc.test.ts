@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import type { HttpOptions } from '../../src/sources/http.js';
 import type { VpcPort } from '../../src/sources/records.js';
 import { VPC_MAX_LIMIT, VpcClient } from '../../src/sources/vpc.js';
-import { ORIGIN, PROJECT, TOKEN, json, mocked, rejectsWith, tokenAuth, under } from './support.js';
+import { ONE_ATTEMPT, ORIGIN, PROJECT, TOKEN, json, mocked, rejectsWith, tokenAuth, under } from './support.js';
 
 interface PortsBody {
   ports: VpcPort[];
@@ -17,8 +18,8 @@ const port = (id: string): VpcPort => ({
 const ports = (from: number, count: number): PortsBody =>
   ({ ports: Array.from({ length: count }, (_, i) => port(`port-${String(from + i).padStart(5, '0')}`)) }) satisfies PortsBody;
 
-function client() {
-  const mock = mocked();
+function client(options?: Partial<HttpOptions>) {
+  const mock = mocked(options);
   return { ...mock, vpc: new VpcClient({ baseUrl: `${ORIGIN}/`, projectId: PROJECT, http: mock.http }) };
 }
 
@@ -28,7 +29,7 @@ describe('VpcClient.listPorts', () => {
     const body = { ports: [port('a'), { id: 'b' }] } satisfies PortsBody;
     pool.intercept(under('/v2/')).reply(200, body, { headers: json });
 
-    const page = await vpc.listPorts(tokenAuth, { marker: 'm', limit: 2000, ip_address: '10.0.0.5', subnet_id: 'sub 1', is_used: true });
+    const page = await vpc.listPorts({ auth: tokenAuth }, { marker: 'm', limit: 2000, ip_address: '10.0.0.5', subnet_id: 'sub 1', is_used: true });
 
     expect(page).toEqual(body.ports);
     expect(calls()).toMatchObject([
@@ -42,20 +43,20 @@ describe('VpcClient.listPorts', () => {
   it('sends no query at all for an empty query', async () => {
     const { pool, vpc, calls } = client();
     pool.intercept(under('/v2/')).reply(200, { ports: [] });
-    await vpc.listPorts(tokenAuth, {});
+    await vpc.listPorts({ auth: tokenAuth }, {});
     expect(calls()[0]?.fullUrl).toBe(`${ORIGIN}/v2/${PROJECT}/ports`);
   });
 
   it.each([0, 2001, 1.5])('refuses limit %s before any call', async (limit) => {
     const { vpc, calls } = client();
-    await expect(vpc.listPorts(tokenAuth, { limit })).rejects.toThrow(RangeError);
+    await expect(vpc.listPorts({ auth: tokenAuth }, { limit })).rejects.toThrow(RangeError);
     expect(calls()).toHaveLength(0);
   });
 
   it('reads a null device_id as absent', async () => {
     const { pool, vpc } = client();
     pool.intercept(under('/v2/')).reply(200, { ports: [{ id: 'a', device_id: null }] });
-    expect(await vpc.listPorts(tokenAuth, {})).toEqual([{ id: 'a' }]);
+    expect(await vpc.listPorts({ auth: tokenAuth }, {})).toEqual([{ id: 'a' }]);
   });
 
   it.each([
@@ -65,9 +66,9 @@ describe('VpcClient.listPorts', () => {
     [429, { error_code: 'APIGW.0308', error_msg: 'Throttled' }, 'RATE_LIMITED', 'APIGW.0308', true],
     [500, { error_code: 'WKS.0500', error_msg: 'Internal error' }, 'UPSTREAM_UNAVAILABLE', 'WKS.0500', false],
   ] as const)('maps a %i %j', async (status, body, code, upstreamCode, retryable) => {
-    const { pool, vpc } = client();
+    const { pool, vpc } = client(ONE_ATTEMPT);
     pool.intercept(under('/v2/')).reply(status, body, { headers: json });
-    await rejectsWith(vpc.listPorts(tokenAuth, {}), { source: 'vpc', code, status, upstreamCode, retryable });
+    await rejectsWith(vpc.listPorts({ auth: tokenAuth }, {}), { source: 'vpc', code, status, upstreamCode, retryable });
   });
 
   it.each([
@@ -77,7 +78,7 @@ describe('VpcClient.listPorts', () => {
   ])('answers UPSTREAM_BAD_RESPONSE for %s', async (_, body, detail) => {
     const { pool, vpc } = client();
     pool.intercept(under('/v2/')).reply(200, body);
-    await rejectsWith(vpc.listPorts(tokenAuth, {}), {
+    await rejectsWith(vpc.listPorts({ auth: tokenAuth }, {}), {
       code: 'UPSTREAM_BAD_RESPONSE',
       message: `vpc answered 200 with an unexpected body: ${detail}`,
     });
@@ -98,7 +99,7 @@ describe('VpcClient.listAllPorts', () => {
   it('walks pages of 2000 by marker until a page has fewer', async () => {
     const { vpc, calls } = paged([ports(0, 2000), ports(2000, 2000), ports(4000, 3)]);
 
-    const result = await vpc.listAllPorts(tokenAuth, { subnet_id: 'sub-1', is_used: true });
+    const result = await vpc.listAllPorts({ auth: tokenAuth }, { subnet_id: 'sub-1', is_used: true });
 
     expect(result.calls).toBe(3);
     expect(result.ports).toHaveLength(4003);
@@ -112,7 +113,7 @@ describe('VpcClient.listAllPorts', () => {
 
   it('ends on an empty page after an exactly full one', async () => {
     const { vpc } = paged([ports(0, VPC_MAX_LIMIT), { ports: [] }]);
-    const result = await vpc.listAllPorts(tokenAuth, {});
+    const result = await vpc.listAllPorts({ auth: tokenAuth }, {});
     expect(result).toMatchObject({ calls: 2 });
     expect(result.ports).toHaveLength(2000);
   });
@@ -120,7 +121,7 @@ describe('VpcClient.listAllPorts', () => {
   it('stops early once stopWhen is satisfied', async () => {
     const { vpc, calls } = paged([ports(0, 2000), ports(2000, 2000)]);
     const seen: number[] = [];
-    const result = await vpc.listAllPorts(tokenAuth, {}, {
+    const result = await vpc.listAllPorts({ auth: tokenAuth }, {}, {
       stopWhen: (all) => {
         seen.push(all.length);
         return all.some((p) => p.id === 'port-00042');
@@ -133,6 +134,6 @@ describe('VpcClient.listAllPorts', () => {
 
   it('stops with UPSTREAM_BAD_RESPONSE when a full page repeats itself', async () => {
     const { vpc } = paged([ports(0, 2000), ports(0, 2000), ports(0, 2000)]);
-    await rejectsWith(vpc.listAllPorts(tokenAuth, {}), { code: 'UPSTREAM_BAD_RESPONSE' });
+    await rejectsWith(vpc.listAllPorts({ auth: tokenAuth }, {}), { code: 'UPSTREAM_BAD_RESPONSE' });
   });
 });

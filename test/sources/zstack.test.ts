@@ -23,7 +23,7 @@ describe('ZstackClient.getVipUsedPorts', () => {
     const { pool, zstack, calls } = client();
     pool.intercept(under('/zstack/')).reply(200, usedPorts, { headers: json });
 
-    const answer = await zstack.getVipUsedPorts(sessionAuth, VIP, 'TCP');
+    const answer = await zstack.getVipUsedPorts({ auth: sessionAuth }, VIP, 'TCP');
 
     expect(answer).toEqual(usedPorts.inventories[0]);
     expect(calls()).toMatchObject([
@@ -34,19 +34,19 @@ describe('ZstackClient.getVipUsedPorts', () => {
   it('keeps the uuid in its own segment', async () => {
     const { pool, zstack, calls } = client();
     pool.intercept(under('/zstack/')).reply(200, { inventories: [{ usedPorts: [] }] });
-    await zstack.getVipUsedPorts(sessionAuth, '../accounts?x#y', 'UDP');
+    await zstack.getVipUsedPorts({ auth: sessionAuth }, '../accounts?x#y', 'UDP');
     expect(calls()[0]?.fullUrl).toBe(`${ORIGIN}/zstack/v1/vips/..%2Faccounts%3Fx%23y/usedports?protocol=UDP`);
   });
 
   it('stringifies numeric ports and reads the documented `protcol` spelling', async () => {
     const { pool, zstack } = client();
     pool.intercept(under('/zstack/')).reply(200, { inventories: [{ uuid: VIP, protcol: 'UDP', usedPorts: [53, '67'] }] });
-    expect(await zstack.getVipUsedPorts(sessionAuth, VIP, 'UDP')).toMatchObject({ protocol: 'UDP', usedPorts: ['53', '67'] });
+    expect(await zstack.getVipUsedPorts({ auth: sessionAuth }, VIP, 'UDP')).toMatchObject({ protocol: 'UDP', usedPorts: ['53', '67'] });
   });
 
   it('refuses a lower-case protocol before any call', async () => {
     const { zstack, calls } = client();
-    await expect(zstack.getVipUsedPorts(sessionAuth, VIP, 'tcp' as ZstackProtocol)).rejects.toThrow(RangeError);
+    await expect(zstack.getVipUsedPorts({ auth: sessionAuth }, VIP, 'tcp' as ZstackProtocol)).rejects.toThrow(RangeError);
     expect(calls()).toHaveLength(0);
   });
 
@@ -60,7 +60,7 @@ describe('ZstackClient.getVipUsedPorts', () => {
   ] as const)('maps a 503 %s by its code', async (upstreamCode, description, code, retryable) => {
     const { pool, zstack } = client();
     pool.intercept(under('/zstack/')).reply(503, zstackError(upstreamCode, description), { headers: json });
-    await rejectsWith(zstack.getVipUsedPorts(sessionAuth, VIP, 'TCP'), {
+    await rejectsWith(zstack.getVipUsedPorts({ auth: sessionAuth }, VIP, 'TCP'), {
       source: 'zstack',
       code,
       status: 503,
@@ -73,7 +73,7 @@ describe('ZstackClient.getVipUsedPorts', () => {
   it("maps the framework's plain-text 400 by status", async () => {
     const { pool, zstack } = client();
     pool.intercept(under('/zstack/')).reply(400, "missing header 'Authorization'", { headers: { 'content-type': 'text/plain' } });
-    await rejectsWith(zstack.getVipUsedPorts(undefined, VIP, 'TCP'), {
+    await rejectsWith(zstack.getVipUsedPorts({ auth: undefined }, VIP, 'TCP'), {
       code: 'BAD_REQUEST',
       status: 400,
       upstreamCode: undefined,
@@ -84,7 +84,7 @@ describe('ZstackClient.getVipUsedPorts', () => {
   it('maps a 503 without the envelope as a retryable outage', async () => {
     const { pool, zstack } = client();
     pool.intercept(under('/zstack/')).reply(503, 'Service Unavailable');
-    await rejectsWith(zstack.getVipUsedPorts(sessionAuth, VIP, 'TCP'), { code: 'UPSTREAM_UNAVAILABLE', retryable: true });
+    await rejectsWith(zstack.getVipUsedPorts({ auth: sessionAuth }, VIP, 'TCP'), { code: 'UPSTREAM_UNAVAILABLE', retryable: true });
   });
 
   it.each([
@@ -96,7 +96,7 @@ describe('ZstackClient.getVipUsedPorts', () => {
   ])('answers UPSTREAM_BAD_RESPONSE for %s', async (_, body, detail) => {
     const { pool, zstack } = client();
     pool.intercept(under('/zstack/')).reply(200, body);
-    await rejectsWith(zstack.getVipUsedPorts(sessionAuth, VIP, 'TCP'), {
+    await rejectsWith(zstack.getVipUsedPorts({ auth: sessionAuth }, VIP, 'TCP'), {
       code: 'UPSTREAM_BAD_RESPONSE',
       message: `zstack answered 200 with an unexpected body: ${detail}`,
     });

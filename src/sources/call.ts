@@ -1,0 +1,234 @@
+import { attempt } from './attempt.js';
+import type { AttemptResult, AttemptSettings } from './attempt.js';
+import type { Authenticator, OutgoingRequest } from './auth.js';
+import type { CircuitBreaker, Verdict } from './circuit-breaker.js';
+import type { Clock } from './clock.js';
+import { UpstreamError } from './errors.js';
+import type { SourceName } from './errors.js';
+import type { CallEvent, CallScope, HttpRequest, HttpResponse } from './http.js';
+import { isIdempotent, isTransient, retryDelay } from './retry.js';
+import type { RetryOptions } from './retry.js';
+import type { RetryBudget } from './retry-budget.js';
+import type { Semaphore } from './semaphore.js';
+
+/** What the request path keeps per upstream, for the life of the process. */
+export interface Upstream {
+  permits: Semaphore;
+  breaker: CircuitBreaker;
+  budget: RetryBudget;
+}
+
+export interface CallSettings {
+  attempt: AttemptSettings;
+  timeoutMs: number;
+  retry: RetryOptions;
+  clock: Clock;
+  onEvent: ((event: CallEvent) => void) | undefined;
+}
+
+type Tried = AttemptResult | { ok: false; error: UpstreamError; sent: undefined; paused: true };
+
+const METHOD = 'GET';
+
+/**
+ * One call: attempts until one answers, the failure is not worth another, the retries or their
+ * budget run out, or the deadline would pass. A refused credential is renewed once, if it can be.
+ */
+export async function runCall(
+  settings: CallSettings,
+  source: SourceName,
+  upstream: Upstream,
+  request: HttpRequest,
+): Promise<HttpResponse> {
+  const { clock } = settings;
+  const { scope, signal } = request;
+  const report = reporter(settings.onEvent, scope.observe, source, request.url.pathname);
+  const timeLeft = () => (scope.deadline === undefined ? Number.POSITIVE_INFINITY : scope.deadline - clock.now());
+  let retries = 0;
+  let refreshed = false;
+
+  for (let number = 1; ; number++) {
+    const started = clock.now();
+    const tried = await tryOnce(settings, source, upstream, request, { first: number === 1, timeLeft });
+    const ms = clock.now() - started;
+    if (tried.ok) {
+      report({ attempt: number, status: tried.response.status, ms, outcome: 'ok' });
+      return tried.response;
+    }
+    const { error, sent } = tried;
+    const event = { attempt: number, status: error.status, ms, code: error.code };
+    if ('paused' in tried) {
+      report({ ...event, outcome: 'breaker-open' });
+      throw error;
+    }
+    if (sent !== undefined && error.code === 'UNAUTHENTICATED' && !refreshed && scope.auth?.refresh) {
+      refreshed = true;
+      const renewal = await renew(scope.auth, sent);
+      if (renewal === true) {
+        report({ ...event, outcome: 'reauth' });
+        continue;
+      }
+      if (renewal !== false) {
+        report({ ...event, code: renewal.code, outcome: 'error' });
+        throw renewal;
+      }
+    }
+    const wait = sent === undefined ? undefined : retryWait(settings.retry, source, upstream, error, retries + 1, timeLeft());
+    if (wait === undefined) {
+      report({ ...event, outcome: 'error' });
+      throw error;
+    }
+    retries++;
+    report({ ...event, outcome: 'retry' });
+    await clock.sleep(wait, signal);
+  }
+}
+
+/** The wait before retry number `retry`, or undefined when this failure gets no retry. */
+function retryWait(
+  options: RetryOptions,
+  source: SourceName,
+  upstream: Upstream,
+  error: UpstreamError,
+  retry: number,
+  timeLeft: number,
+): number | undefined {
+  if (!isIdempotent(METHOD) || !isTransient(source, error) || retry >= options.maxAttempts) return undefined;
+  // The breaker just opened on this failure: answer with it rather than with the breaker's refusal.
+  if (!upstream.breaker.accepting()) return undefined;
+  const wait = retryDelay(error, retry, options, timeLeft);
+  return wait !== undefined && upstream.budget.trySpend() ? wait : undefined;
+}
+
+/**
+ * True when the authenticator got a fresh credential after the upstream refused `failed`. An
+ * `UpstreamError` from it (its identity service is down) says more than the 401 and replaces it.
+ */
+async function renew(auth: Authenticator, failed: OutgoingRequest): Promise<boolean | UpstreamError> {
+  try {
+    return (await auth.refresh?.(failed)) === true;
+  } catch (error) {
+    return error instanceof UpstreamError ? error : false;
+  }
+}
+
+/** One attempt, if the breaker lets it go, a permit frees up and the deadline leaves time for it. */
+async function tryOnce(
+  settings: CallSettings,
+  source: SourceName,
+  upstream: Upstream,
+  request: HttpRequest,
+  call: { first: boolean; timeLeft: () => number },
+): Promise<Tried> {
+  // Admitted before queueing for a permit, so a half-open breaker's one probe is claimed at once
+  // and every other call fails fast instead of waiting.
+  let ticket = upstream.breaker.admit();
+  if (ticket === undefined) return paused(source);
+  let verdict: Verdict = 'unknown';
+  let release: (() => void) | undefined;
+  try {
+    release = await permitWithin(upstream.permits, call.timeLeft(), request.signal);
+    if (release === undefined) return outOfTime(source);
+    // The breaker may have opened while this call queued.
+    if (!ticket.isCurrent()) ticket = upstream.breaker.admit();
+    if (ticket === undefined) return paused(source);
+    const timeoutMs = Math.min(settings.timeoutMs, call.timeLeft());
+    if (timeoutMs <= 0) return outOfTime(source);
+    if (call.first) upstream.budget.recordFirstAttempt();
+    const result = await attempt(settings.attempt, {
+      source,
+      url: request.url,
+      auth: request.scope.auth,
+      timeoutMs,
+      signal: request.signal,
+    });
+    verdict = verdictOf(source, result, timeoutMs < settings.timeoutMs);
+    return result;
+  } finally {
+    ticket?.settle(verdict);
+    release?.();
+  }
+}
+
+const DEADLINE = new Error('deadline');
+
+/** A permit, or undefined when none frees up within `waitMs`; rejects when the caller gives up. */
+async function permitWithin(
+  permits: Semaphore,
+  waitMs: number,
+  signal: AbortSignal | undefined,
+): Promise<(() => void) | undefined> {
+  if (waitMs <= 0) return undefined;
+  if (!Number.isFinite(waitMs)) return permits.acquire(signal);
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(DEADLINE), waitMs);
+  const onAbort = () => controller.abort(signal?.reason);
+  if (signal?.aborted) onAbort();
+  else signal?.addEventListener('abort', onAbort, { once: true });
+  try {
+    return await permits.acquire(controller.signal);
+  } catch (error) {
+    if (error === DEADLINE) return undefined;
+    throw error;
+  } finally {
+    clearTimeout(timer);
+    signal?.removeEventListener('abort', onAbort);
+  }
+}
+
+/**
+ * What an attempt proved about the upstream. Any answer but a 5xx or 429 proves it alive, and so
+ * does a ZStack business error (every one is a 503 with a code). Nothing sent, a timeout cut short
+ * by the deadline, or a failure of our own proves nothing.
+ */
+function verdictOf(source: SourceName, result: AttemptResult, cutShort: boolean): Verdict {
+  if (result.ok) return 'alive';
+  if (result.sent === undefined) return 'unknown';
+  const { status, code, retryable, upstreamCode } = result.error;
+  if (status === undefined) {
+    if (code === 'UPSTREAM_TIMEOUT') return cutShort ? 'unknown' : 'failed';
+    return code === 'UPSTREAM_UNAVAILABLE' && retryable ? 'failed' : 'unknown';
+  }
+  if (source === 'zstack' && status === 503 && upstreamCode !== undefined) return 'alive';
+  return status === 429 || status >= 500 ? 'failed' : 'alive';
+}
+
+function paused(source: SourceName): Tried {
+  const error = new UpstreamError({
+    source,
+    code: 'UPSTREAM_UNAVAILABLE',
+    message: `${source} is failing, so calls to it are paused for a few seconds`,
+    retryable: false,
+  });
+  return { ok: false, error, sent: undefined, paused: true };
+}
+
+function outOfTime(source: SourceName): Tried {
+  const error = new UpstreamError({
+    source,
+    code: 'UPSTREAM_TIMEOUT',
+    message: `${source} was not called: the request ran out of time`,
+    retryable: true,
+  });
+  return { ok: false, error, sent: undefined };
+}
+
+type Report = (event: Omit<CallEvent, 'source' | 'method' | 'path'>) => void;
+
+function reporter(
+  onEvent: CallSettings['onEvent'],
+  observe: CallScope['observe'],
+  source: SourceName,
+  path: string,
+): Report {
+  return (event) => {
+    const full: CallEvent = { source, method: METHOD, path, ...event };
+    for (const observer of [onEvent, observe]) {
+      try {
+        observer?.(full);
+      } catch {
+        // An observer's own failure must not fail the call it watches.
+      }
+    }
+  };
+}
