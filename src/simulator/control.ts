@@ -10,6 +10,8 @@ export interface ControlTarget {
   setLatency(ms: number): void;
   inject(route: RouteName | '*', fault: Fault): void;
   clearFaults(): void;
+  expireTokens(): void;
+  logins(): { keystone: number; zstack: number };
 }
 
 const MAX_BODY = 1024 * 1024;
@@ -50,6 +52,11 @@ async function controlAnswer(req: IncomingMessage, path: string, target: Control
     case 'DELETE /__sim/faults':
       target.clearFaults();
       return NO_CONTENT;
+    case 'POST /__sim/expire-tokens':
+      target.expireTokens();
+      return NO_CONTENT;
+    case 'GET /__sim/logins':
+      return json(200, target.logins());
     default:
       return text(404, `no control endpoint ${req.method ?? ''} ${path}`);
   }

@@ -59,6 +59,14 @@ export function novaFault(status: number, message: string): Answer {
   return json(status, { [name]: { code: status, message } });
 }
 
+// --- Keystone / Huawei IAM (§1.2, §6): {"error": {"code", "message", "title"}} ---
+
+export function keystoneError(status: number, message: string): Answer {
+  return json(status, { error: { code: status, message, title: STATUS_CODES[status] ?? 'Error' } });
+}
+
+export const KEYSTONE_AUTH_REQUIRED = 'The request you have made requires authentication.';
+
 /** 401 comes from keystonemiddleware in front of Nova, not from Nova itself. */
 export function keystoneUnauthorized(baseUrl: string): Answer {
   return {
@@ -87,6 +95,10 @@ export function apigUnauthorized(reason: string): Answer {
   return apigError(401, 'APIGW.0301', `Incorrect IAM authentication information: ${reason}`);
 }
 
+export function apigTokenExpired(): Answer {
+  return apigError(401, 'APIGW.0307', 'The token must be updated.');
+}
+
 /** The service's own "invalid parameter" code. */
 export function huaweiBadRequest(source: 'vpc' | 'hss', message: string): Answer {
   return huaweiError(400, source === 'hss' ? 'HSS.0001' : 'WKS.00000001', message);
@@ -110,6 +122,8 @@ export function faultAnswer(source: SimSource, status: number, baseUrl: string):
     case 'vpc':
     case 'hss':
       return huaweiFault(source, status, reason);
+    case 'keystone':
+      return keystoneError(status, status === 401 ? KEYSTONE_AUTH_REQUIRED : reason);
     case 'zstack':
       if (status === 503) {
         return zstackError('SYS.1000', 'An internal error happened in system', 'injected fault: internal error');
@@ -154,6 +168,8 @@ const TRUNCATED: Record<RouteName, string> = {
   'hss.ports': '{"total_num": 3, "data_list": [{',
   'hss.statistics': '{"total_num": 3, "data_list": [',
   'zstack.usedports': '{"inventories": [{"uuid": ',
+  'zstack.login': '{"inventory": {"uuid": "',
+  'keystone.tokens': '{"token": {"expires_at": "20',
 };
 
 export function malformedAnswer(route: RouteName): Answer {
@@ -170,12 +186,21 @@ export function writeAnswer(
   base?: Record<string, string>,
   override?: Record<string, string>,
 ): void {
-  const headers: Record<string, string | number> = { 'content-type': answer.contentType };
-  for (const map of [base, answer.headers, override]) {
-    for (const [name, value] of Object.entries(map ?? {})) headers[name.toLowerCase()] = value;
-  }
+  const headers: Record<string, string | number> = mergeHeaders(answer.contentType, base, answer.headers, override);
   const body = Buffer.from(answer.body, 'utf8');
   headers['content-length'] = body.length;
   res.writeHead(answer.status, headers);
   res.end(body);
+}
+
+/** `content-type`, then each map in turn, later names replacing earlier ones case-insensitively. */
+export function mergeHeaders(
+  contentType: string,
+  ...maps: Array<Record<string, string> | undefined>
+): Record<string, string> {
+  const headers: Record<string, string> = { 'content-type': contentType };
+  for (const map of maps) {
+    for (const [name, value] of Object.entries(map ?? {})) headers[name.toLowerCase()] = value;
+  }
+  return headers;
 }

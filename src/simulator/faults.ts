@@ -57,6 +57,10 @@ function assignField(out: Fault, key: string, v: unknown): string | undefined {
       if (typeof v !== 'number' || !Number.isInteger(v) || v < 0) return `${key} must be a non-negative integer`;
       out[key] = v;
       return undefined;
+    case 'oversizeBytes':
+      if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 2) return 'oversizeBytes must be an integer >= 2';
+      out.oversizeBytes = v;
+      return undefined;
     case 'status':
       if (typeof v !== 'number' || !Number.isInteger(v) || v < 100 || v > 599) return 'status must be an HTTP status';
       out.status = v;

@@ -137,8 +137,45 @@ const COMPUTE_HOSTS = 8;
 const FLEET_EPOCH = Date.UTC(2023, 0, 1);
 const DAY = 86_400_000;
 
-/** A deterministic simulated cloud: the same seed always gives the same fleet. */
-export function generateFleet(seed = 42): Fleet {
+export interface FleetOptions {
+  /**
+   * Another tenant's view of the same cloud: every id stays the same, but server names get the
+   * prefix `<variant>-`, open-port paths start `/opt/<variant>`, and VIP used ports are shifted,
+   * so two credentials with different variants never get the same answer from Nova, HSS open
+   * ports or ZStack. Empty means none.
+   */
+  variant?: string;
+}
+
+/** A deterministic simulated cloud: the same seed (and variant) always gives the same fleet. */
+export function generateFleet(seed = 42, options: FleetOptions = {}): Fleet {
+  const fleet = generateBaseFleet(seed);
+  return options.variant ? applyVariant(fleet, options.variant) : fleet;
+}
+
+function applyVariant(fleet: Fleet, variant: string): Fleet {
+  // 1..999, from the variant's characters: the same variant always shifts by the same amount.
+  let hash = 0;
+  for (const ch of variant) hash = (Math.imul(hash, 31) + (ch.codePointAt(0) ?? 0)) >>> 0;
+  const shift = 1 + (hash % 999);
+  const shifted = (ports: string[]): string[] => ports.map((p) => String(((Number(p) - 1 + shift) % 65535) + 1));
+  return {
+    ...fleet,
+    servers: fleet.servers.map((s) => ({ ...s, name: `${variant}-${s.name}` })),
+    openPorts: Object.fromEntries(
+      Object.entries(fleet.openPorts).map(([id, list]) => [
+        id,
+        list.map((p) => ({ ...p, path: `/opt/${variant}${p.path ?? ''}` })),
+      ]),
+    ),
+    vips: fleet.vips.map((v) => ({
+      ...v,
+      usedPorts: { TCP: shifted(v.usedPorts.TCP), UDP: shifted(v.usedPorts.UDP) },
+    })),
+  };
+}
+
+function generateBaseFleet(seed: number): Fleet {
   const rng = new Rng(seed);
   const projectId = DEMO_PROJECT_ID;
   const builder = new FleetBuilder(rng);

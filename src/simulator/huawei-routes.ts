@@ -1,7 +1,9 @@
 import type { HssOpenPort, HssPortStatistic, VpcPort } from '../sources/records.js';
-import { apigUnauthorized, huaweiBadRequest, json, rawJson } from './envelopes.js';
+import { isSdkSigned, verifyAkSk } from './aksk-verify.js';
+import { apigTokenExpired, apigUnauthorized, huaweiBadRequest, json, rawJson } from './envelopes.js';
+import type { Identity } from './identity.js';
 import { firstAfter, jsonArray, rangedInt } from './query.js';
-import type { RouteContext } from './routes.js';
+import type { AuthResult, RequestInfo, RouteContext } from './routes.js';
 import type { Answer } from './types.js';
 
 const PORTS_LIMIT = { fallback: 2000, min: 1, max: 2000 };
@@ -12,10 +14,22 @@ function invalid(source: 'vpc' | 'hss', name: string, rule: string, value: strin
   return huaweiBadRequest(source, `Invalid parameter: ${name} must be ${rule}, got '${value ?? ''}'`);
 }
 
-export function authorizeHuawei(ctx: RouteContext): Answer | undefined {
-  const token = ctx.headers['x-auth-token'];
-  if (typeof token !== 'string' || token === '') return apigUnauthorized('x-auth-token not found');
-  return ctx.osTokens.has(token) ? undefined : apigUnauthorized('decrypt token fail');
+/**
+ * The API gateway takes an AK/SK signature when `Authorization` carries one, else `X-Auth-Token`.
+ * A refused signature says why in `x-sim-reason` (the real gateway hints with its canonical request).
+ */
+export function authorizeHuawei(req: RequestInfo, identity: Identity): AuthResult {
+  if (isSdkSigned(req.headers.authorization)) {
+    const verdict = verifyAkSk(req, (ak) => identity.secretOf(ak), req.now);
+    if (verdict.ok) return { principal: verdict.ak };
+    const refused = apigUnauthorized('verify aksk signature fail');
+    return { refused: { ...refused, headers: { ...refused.headers, 'x-sim-reason': verdict.reason } } };
+  }
+  const token = req.headers['x-auth-token'];
+  if (typeof token !== 'string' || token === '') return { refused: apigUnauthorized('x-auth-token not found') };
+  const check = identity.checkToken(token, req.now);
+  if (check.ok) return { principal: check.principal };
+  return { refused: check.expired ? apigTokenExpired() : apigUnauthorized('decrypt token fail') };
 }
 
 /** `GET /v2/{project}/ports`: ports with id > marker, in id order; no links, no total. */

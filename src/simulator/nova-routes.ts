@@ -1,15 +1,18 @@
 import { json, keystoneUnauthorized, novaFault } from './envelopes.js';
 import type { SimServer } from './fleet.js';
 import { parseInteger } from './query.js';
-import type { RouteContext } from './routes.js';
+import type { Identity } from './identity.js';
+import type { AuthResult, RequestInfo, RouteContext } from './routes.js';
 import type { Answer } from './types.js';
 
 /** Nova's `[api] max_limit`: the default page size and the cap on `limit`. */
 const MAX_LIMIT = 1000;
 
-export function authorizeNova(ctx: RouteContext): Answer | undefined {
-  const token = ctx.headers['x-auth-token'];
-  return typeof token === 'string' && ctx.osTokens.has(token) ? undefined : keystoneUnauthorized(ctx.baseUrl);
+/** keystonemiddleware answers the same 401 for a missing, unknown or expired token. */
+export function authorizeNova(req: RequestInfo, identity: Identity): AuthResult {
+  const token = req.headers['x-auth-token'];
+  const check = typeof token === 'string' ? identity.checkToken(token, req.now) : undefined;
+  return check?.ok ? { principal: check.principal } : { refused: keystoneUnauthorized(req.baseUrl) };
 }
 
 /** `GET /v2.1/{project}/servers/detail`: marker paging with a next link whenever the page is full. */

@@ -1,56 +1,74 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { FleetIndex } from './fleet-index.js';
 import { authorizeHuawei, listOpenPorts, listPortStatistics, listPorts } from './huawei-routes.js';
+import type { Identity } from './identity.js';
+import { createToken } from './keystone-routes.js';
 import { authorizeNova, listInterfaces, listServersDetail, showServer } from './nova-routes.js';
 import type { Answer, RouteName, SimSource } from './types.js';
-import { authorizeZstack, getVipUsedPorts } from './zstack-routes.js';
+import { authorizeZstack, getVipUsedPorts, logInByAccount } from './zstack-routes.js';
 
-export interface RouteContext {
-  index: FleetIndex;
+/** One request as received, before anyone has looked at its credentials. */
+export interface RequestInfo {
+  method: string;
+  /** The path as received (percent-encoding preserved), without the query string. */
+  rawPath: string;
+  /** The query string as received, without `?`. */
+  rawQuery: string;
   /** Percent-decoded path parameters (`id`, `uuid`). */
   params: Record<string, string>;
   query: Record<string, string>;
   /** `http://<Host header>`: where the caller reached us, for links. */
   baseUrl: string;
   headers: IncomingHttpHeaders;
-  osTokens: ReadonlySet<string>;
-  zstackSessions: ReadonlySet<string>;
+  body: Buffer;
+  /** Date.now() when the answer is being made. */
+  now: number;
 }
 
+export interface RouteContext extends RequestInfo {
+  /** The fleet the authenticated caller sees. */
+  index: FleetIndex;
+  identity: Identity;
+  projectId: string;
+}
+
+/** Who the request is from, or the answer refusing it. */
+export type AuthResult = { principal: string } | { refused: Answer };
+
+type Authorizer = (req: RequestInfo, identity: Identity) => AuthResult;
 type Handler = (ctx: RouteContext) => Answer;
 
 interface Route {
   name: RouteName;
   source: SimSource;
+  method: 'GET' | 'POST' | 'PUT';
   segments: string[];
+  /** Runs before the handler; none for the login routes. */
+  authorize: Authorizer | undefined;
   handle: Handler;
 }
 
-const route = (name: RouteName, source: SimSource, pattern: string, handle: Handler): Route => ({
-  name,
-  source,
-  segments: pattern.split('/'),
-  handle,
-});
+const route = (
+  name: RouteName,
+  source: SimSource,
+  method: Route['method'],
+  pattern: string,
+  authorize: Authorizer | undefined,
+  handle: Handler,
+): Route => ({ name, source, method, segments: pattern.split('/'), authorize, handle });
 
 /** First match wins: literal `detail` is tried before `:id`. */
 const ROUTES: Route[] = [
-  route('nova.servers.detail', 'nova', '/v2.1/:project/servers/detail', listServersDetail),
-  route('nova.server', 'nova', '/v2.1/:project/servers/:id', showServer),
-  route('nova.interfaces', 'nova', '/v2.1/:project/servers/:id/os-interface', listInterfaces),
-  route('vpc.ports', 'vpc', '/v2/:project/ports', listPorts),
-  route('hss.ports', 'hss', '/v5/:project/asset/ports', listOpenPorts),
-  route('hss.statistics', 'hss', '/v5/:project/asset/port/statistics', listPortStatistics),
-  route('zstack.usedports', 'zstack', '/zstack/v1/vips/:uuid/usedports', getVipUsedPorts),
+  route('nova.servers.detail', 'nova', 'GET', '/v2.1/:project/servers/detail', authorizeNova, listServersDetail),
+  route('nova.server', 'nova', 'GET', '/v2.1/:project/servers/:id', authorizeNova, showServer),
+  route('nova.interfaces', 'nova', 'GET', '/v2.1/:project/servers/:id/os-interface', authorizeNova, listInterfaces),
+  route('vpc.ports', 'vpc', 'GET', '/v2/:project/ports', authorizeHuawei, listPorts),
+  route('hss.ports', 'hss', 'GET', '/v5/:project/asset/ports', authorizeHuawei, listOpenPorts),
+  route('hss.statistics', 'hss', 'GET', '/v5/:project/asset/port/statistics', authorizeHuawei, listPortStatistics),
+  route('zstack.usedports', 'zstack', 'GET', '/zstack/v1/vips/:uuid/usedports', authorizeZstack, getVipUsedPorts),
+  route('zstack.login', 'zstack', 'PUT', '/zstack/v1/accounts/login', undefined, logInByAccount),
+  route('keystone.tokens', 'keystone', 'POST', '/v3/auth/tokens', undefined, createToken),
 ];
-
-/** Auth runs before the handler; an answer means the request was refused. */
-export const AUTHORIZE: Record<SimSource, (ctx: RouteContext) => Answer | undefined> = {
-  nova: authorizeNova,
-  vpc: authorizeHuawei,
-  hss: authorizeHuawei,
-  zstack: authorizeZstack,
-};
 
 export interface RouteMatch {
   route: Route;
@@ -61,10 +79,11 @@ export interface RouteMatch {
  * Splits on `/` first and decodes each segment after, so an encoded `/`, `?`, `#` or `..` stays
  * inside one segment (one unknown id) and can never reach another route.
  */
-export function matchRoute(rawPath: string, projectId: string): RouteMatch | undefined {
+export function matchRoute(method: string, rawPath: string, projectId: string): RouteMatch | undefined {
   const segments = decodeSegments(rawPath);
   if (segments === undefined) return undefined;
   for (const r of ROUTES) {
+    if (r.method !== method) continue;
     const params = matchSegments(r.segments, segments, projectId);
     if (params !== undefined) return { route: r, params };
   }
@@ -106,6 +125,8 @@ export function sourceOfPath(rawPath: string): SimSource | 'unknown' {
       return 'vpc';
     case 'v5':
       return 'hss';
+    case 'v3':
+      return 'keystone';
     case 'zstack':
       return 'zstack';
     default:

@@ -7,12 +7,33 @@ import {
   type ServerResponse,
 } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { isSdkSigned, parseSdkAuthorization } from './aksk-verify.js';
 import { handleControl } from './control.js';
-import { faultAnswer, malformedAnswer, JSON_TYPE, requestIdHex, text, writeAnswer } from './envelopes.js';
+import {
+  faultAnswer,
+  malformedAnswer,
+  mergeHeaders,
+  JSON_TYPE,
+  requestIdHex,
+  text,
+  writeAnswer,
+} from './envelopes.js';
 import { FaultQueue } from './faults.js';
 import { buildFleetIndex, type FleetIndex } from './fleet-index.js';
 import { DEMO_OS_TOKEN, DEMO_ZSTACK_SESSION, generateFleet, type Fleet } from './fleet.js';
-import { AUTHORIZE, matchRoute, sourceOfPath, type RouteContext, type RouteMatch } from './routes.js';
+import {
+  DEFAULT_SESSION_TTL_MS,
+  DEFAULT_TOKEN_TTL_MS,
+  DEMO_AKSK,
+  DEMO_USER,
+  DEMO_ZSTACK_ACCOUNT,
+  Identity,
+  type SimAkSk,
+  type SimUser,
+  type SimZstackAccount,
+} from './identity.js';
+import { streamOversize } from './oversize.js';
+import { matchRoute, sourceOfPath, type RequestInfo, type RouteMatch } from './routes.js';
 import type { Answer, CallLogEntry, Fault, RouteName, SimSource } from './types.js';
 import { oauthSession } from './zstack-routes.js';
 
@@ -25,10 +46,26 @@ export interface SimulatorOptions {
   port?: number;
   /** Default generateFleet(). Treated as immutable once the simulator has started. */
   fleet?: Fleet;
-  /** Accepted X-Auth-Token values for nova/vpc/hss; default [DEMO_OS_TOKEN]. */
+  /**
+   * The fleet each credential sees, keyed by a static token, a Keystone user name, an AK, a static
+   * ZStack session or a ZStack account name; every other credential sees `fleet`. All must share
+   * `fleet`'s project id (generateFleet's variants do).
+   */
+  fleets?: Record<string, Fleet>;
+  /** Accepted X-Auth-Token values for nova/vpc/hss that never expire; default [DEMO_OS_TOKEN]. */
   osTokens?: string[];
-  /** Accepted ZStack sessions; default [DEMO_ZSTACK_SESSION]. */
+  /** Accepted ZStack sessions that never expire; default [DEMO_ZSTACK_SESSION]. */
   zstackSessions?: string[];
+  /** Who may log in at `POST /v3/auth/tokens`; default [DEMO_USER]. */
+  users?: SimUser[];
+  /** Lifetime of an issued Keystone token; default 3,600,000 (1 h). */
+  tokenTtlMs?: number;
+  /** Who may log in at `PUT /zstack/v1/accounts/login`; default [DEMO_ZSTACK_ACCOUNT]. */
+  zstackAccounts?: SimZstackAccount[];
+  /** Idle lifetime of an issued ZStack session, renewed by every call it makes; default 7,200,000 (2 h). */
+  sessionTtlMs?: number;
+  /** Keys accepted for SDK-HMAC-SHA256 signatures on the ports API and HSS; default [DEMO_AKSK]. */
+  akSk?: SimAkSk[];
   /** Added before every answer; default 0. */
   latencyMs?: number;
   /**
@@ -50,11 +87,25 @@ export interface Simulator {
   /** Several faults may be queued; the first matching one with times left applies. */
   inject(route: RouteName | '*', fault: Fault): void;
   clearFaults(): void;
+  /** Every token and session issued so far expires now; static `osTokens` and `zstackSessions` never do. */
+  expireTokens(): void;
+  /** Successful logins so far. */
+  logins(): { keystone: number; zstack: number };
+  /**
+   * Stops accepting connections and drops open ones, keeping all state: until `startListening()`
+   * every connection to `url` is refused.
+   */
+  stopListening(): Promise<void>;
+  /** Listens again on the same host and port, so `url` stays valid. */
+  startListening(): Promise<void>;
   /** Closes the listener and every open socket. */
   close(): Promise<void>;
 }
 
-/** Starts the simulated cloud: Nova, the Huawei ports API, HSS and ZStack on one loopback port. */
+/**
+ * Starts the simulated cloud: Keystone, Nova, the Huawei ports API, HSS and ZStack on one loopback
+ * port.
+ */
 export async function startSimulator(options: SimulatorOptions = {}): Promise<Simulator> {
   const sim = new SimulatedCloud(options);
   await sim.listen(options.host ?? '127.0.0.1', options.port ?? 0);
@@ -62,7 +113,9 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
 }
 
 const MAX_HEADER_BYTES = 64 * 1024; // Huawei tokens run to several KB.
+const MAX_BODY_BYTES = 1024 * 1024;
 const DEFAULT_LOG_LIMIT = 100_000;
+const EMPTY = Buffer.alloc(0);
 
 class SimulatedCloud implements Simulator {
   url = '';
@@ -70,20 +123,37 @@ class SimulatedCloud implements Simulator {
   readonly fleet: Fleet;
   readonly log: CallLogEntry[] = [];
   private readonly index: FleetIndex;
+  private readonly indexByPrincipal = new Map<string, FleetIndex>();
+  private readonly identity: Identity;
   private readonly faults = new FaultQueue();
   private readonly timers = new Set<NodeJS.Timeout>();
-  private readonly osTokens: ReadonlySet<string>;
-  private readonly zstackSessions: ReadonlySet<string>;
   private latencyMs: number;
   private readonly logLimit: number;
   private readonly server: Server;
+  private bound: { host: string; port: number } | undefined;
 
   constructor(options: SimulatorOptions) {
     this.fleet = options.fleet ?? generateFleet();
     this.projectId = this.fleet.projectId;
     this.index = buildFleetIndex(this.fleet);
-    this.osTokens = new Set(options.osTokens ?? [DEMO_OS_TOKEN]);
-    this.zstackSessions = new Set(options.zstackSessions ?? [DEMO_ZSTACK_SESSION]);
+    const byFleet = new Map<Fleet, FleetIndex>([[this.fleet, this.index]]);
+    for (const [principal, fleet] of Object.entries(options.fleets ?? {})) {
+      if (fleet.projectId !== this.projectId) {
+        throw new Error(`fleets['${principal}'] has project ${fleet.projectId}, not ${this.projectId}`);
+      }
+      let index = byFleet.get(fleet);
+      if (index === undefined) byFleet.set(fleet, (index = buildFleetIndex(fleet)));
+      this.indexByPrincipal.set(principal, index);
+    }
+    this.identity = new Identity({
+      osTokens: options.osTokens ?? [DEMO_OS_TOKEN],
+      zstackSessions: options.zstackSessions ?? [DEMO_ZSTACK_SESSION],
+      users: options.users ?? [DEMO_USER],
+      tokenTtlMs: options.tokenTtlMs ?? DEFAULT_TOKEN_TTL_MS,
+      zstackAccounts: options.zstackAccounts ?? [DEMO_ZSTACK_ACCOUNT],
+      sessionTtlMs: options.sessionTtlMs ?? DEFAULT_SESSION_TTL_MS,
+      akSk: options.akSk ?? [DEMO_AKSK],
+    });
     this.latencyMs = options.latencyMs ?? 0;
     this.logLimit = Math.max(1, options.logLimit ?? DEFAULT_LOG_LIMIT);
     this.server = createServer({ maxHeaderSize: MAX_HEADER_BYTES }, (req, res) => this.handle(req, res));
@@ -106,12 +176,28 @@ class SimulatedCloud implements Simulator {
     this.faults.clear();
   };
 
-  close = async (): Promise<void> => {
-    for (const timer of this.timers) clearTimeout(timer);
-    this.timers.clear();
+  expireTokens = (): void => {
+    this.identity.expireAll(Date.now());
+  };
+
+  logins = (): { keystone: number; zstack: number } => this.identity.logins();
+
+  stopListening = async (): Promise<void> => {
+    if (!this.server.listening) return;
     const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
     this.server.closeAllConnections();
     await closed;
+  };
+
+  startListening = async (): Promise<void> => {
+    if (this.server.listening || this.bound === undefined) return;
+    await this.listen(this.bound.host, this.bound.port);
+  };
+
+  close = async (): Promise<void> => {
+    for (const timer of this.timers) clearTimeout(timer);
+    this.timers.clear();
+    await this.stopListening();
   };
 
   async listen(host: string, port: number): Promise<void> {
@@ -123,6 +209,7 @@ class SimulatedCloud implements Simulator {
       });
     });
     const address = this.server.address() as AddressInfo;
+    this.bound = { host, port: address.port };
     this.url = `http://${urlHost(host)}:${address.port}`;
   }
 
@@ -138,19 +225,21 @@ class SimulatedCloud implements Simulator {
     const rawUrl = req.url ?? '/';
     const q = rawUrl.indexOf('?');
     const path = q < 0 ? rawUrl : rawUrl.slice(0, q);
+    const rawQuery = q < 0 ? '' : rawUrl.slice(q + 1);
     if (path === '/__sim' || path.startsWith('/__sim/')) {
       handleControl(req, res, path, this).catch((err: unknown) => this.fail(res, err));
       return;
     }
 
-    const query = Object.fromEntries(new URLSearchParams(q < 0 ? '' : rawUrl.slice(q + 1)));
-    const match = req.method === 'GET' ? matchRoute(path, this.projectId) : undefined;
+    const query = Object.fromEntries(new URLSearchParams(rawQuery));
+    const method = req.method ?? 'GET';
+    const match = matchRoute(method, path, this.projectId);
     const source = match?.route.source ?? sourceOfPath(path);
     const entry: CallLogEntry = {
       at: Date.now(),
       source,
       route: match?.route.name ?? 'unknown',
-      method: req.method ?? 'GET',
+      method,
       path,
       query,
       status: 0,
@@ -161,38 +250,63 @@ class SimulatedCloud implements Simulator {
 
     const fault = match && this.faults.take(match.route.name, { path, query });
     const delay = this.latencyMs + (fault?.delayMs ?? 0);
-    const answer = (): void => this.answer(req, res, entry, match, fault);
-    if (delay <= 0) {
-      answer();
-      return;
-    }
-    const timer = setTimeout(() => {
-      this.timers.delete(timer);
-      answer();
-    }, delay);
-    this.timers.add(timer);
+    const proceed = (body: Buffer | undefined): void => {
+      const answer = (): void => this.answer(req, res, entry, { match, fault, rawQuery, body });
+      if (delay <= 0) {
+        answer();
+        return;
+      }
+      const timer = setTimeout(() => {
+        this.timers.delete(timer);
+        answer();
+      }, delay);
+      this.timers.add(timer);
+    };
+    // Bodies matter to the login routes and to AK/SK signatures; a bodiless GET stays synchronous.
+    if (match === undefined || !hasBody(req.headers)) proceed(EMPTY);
+    else readBody(req).then(proceed, (err: unknown) => this.fail(res, err));
   }
 
   private answer(
     req: IncomingMessage,
     res: ServerResponse,
     entry: CallLogEntry,
-    match: RouteMatch | undefined,
-    fault: Fault | undefined,
+    call: { match: RouteMatch | undefined; fault: Fault | undefined; rawQuery: string; body: Buffer | undefined },
   ): void {
+    const { match, fault } = call;
     if (res.destroyed || req.socket.destroyed) return;
     if (fault?.reset) {
       req.socket.destroy();
       return;
     }
+    const base = sourceHeaders(entry.source);
+    if (fault?.oversizeBytes !== undefined) {
+      entry.status = 200;
+      streamOversize(res, fault.oversizeBytes, mergeHeaders(JSON_TYPE, base, fault.headers));
+      return;
+    }
     try {
-      const baseUrl = req.headers.host ? `http://${req.headers.host}` : this.url;
-      const answer =
-        match === undefined
-          ? text(404, `404 Not Found\n\nNo upstream route for ${entry.method} ${entry.path}\n`)
-          : this.routeAnswer(match, fault, this.context(req, match, entry.query, baseUrl));
+      let answer: Answer;
+      if (match === undefined) {
+        answer = text(404, `404 Not Found\n\nNo upstream route for ${entry.method} ${entry.path}\n`);
+      } else if (call.body === undefined) {
+        answer = text(413, `request body over ${MAX_BODY_BYTES} bytes`);
+      } else {
+        answer = this.routeAnswer(match, fault, {
+          method: entry.method,
+          rawPath: entry.path,
+          rawQuery: call.rawQuery,
+          params: match.params,
+          query: entry.query,
+          baseUrl: req.headers.host ? `http://${req.headers.host}` : this.url,
+          headers: req.headers,
+          body: call.body,
+          now: Date.now(),
+        });
+      }
       entry.status = answer.status;
-      writeAnswer(res, answer, sourceHeaders(entry.source), fault?.headers);
+      if (answer.principal !== undefined) entry.principal = answer.principal;
+      writeAnswer(res, answer, base, fault?.headers);
     } catch (err) {
       entry.status = 500;
       this.fail(res, err);
@@ -200,31 +314,21 @@ class SimulatedCloud implements Simulator {
   }
 
   /** A fault replaces the whole answer, auth included: it stands for the gateway or network failing. */
-  private routeAnswer(match: RouteMatch, fault: Fault | undefined, ctx: RouteContext): Answer {
+  private routeAnswer(match: RouteMatch, fault: Fault | undefined, req: RequestInfo): Answer {
     const { source, name } = match.route;
     if (fault?.malformed) return malformedAnswer(name);
     if (fault?.body !== undefined) {
       return { status: fault.status ?? 200, body: fault.body, contentType: fault.contentType ?? JSON_TYPE };
     }
-    if (fault?.status !== undefined) return faultAnswer(source, fault.status, ctx.baseUrl);
-    return AUTHORIZE[source](ctx) ?? match.route.handle(ctx);
-  }
+    if (fault?.status !== undefined) return faultAnswer(source, fault.status, req.baseUrl);
 
-  private context(
-    req: IncomingMessage,
-    match: RouteMatch,
-    query: Record<string, string>,
-    baseUrl: string,
-  ): RouteContext {
-    return {
-      index: this.index,
-      params: match.params,
-      query,
-      baseUrl,
-      headers: req.headers,
-      osTokens: this.osTokens,
-      zstackSessions: this.zstackSessions,
-    };
+    const auth = match.route.authorize?.(req, this.identity);
+    if (auth !== undefined && 'refused' in auth) return auth.refused;
+    const principal = auth?.principal;
+    const index = (principal === undefined ? undefined : this.indexByPrincipal.get(principal)) ?? this.index;
+    const answer = match.route.handle({ ...req, index, identity: this.identity, projectId: this.projectId });
+    if (answer.principal === undefined && principal !== undefined) return { ...answer, principal };
+    return answer;
   }
 
   private fail(res: ServerResponse, err: unknown): void {
@@ -233,11 +337,32 @@ class SimulatedCloud implements Simulator {
   }
 }
 
+function hasBody(headers: IncomingHttpHeaders): boolean {
+  return headers['transfer-encoding'] !== undefined || Number(headers['content-length'] ?? 0) > 0;
+}
+
+/** The whole request body, or undefined when it is over the limit. */
+async function readBody(req: IncomingMessage): Promise<Buffer | undefined> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    const buf = chunk as Buffer;
+    size += buf.length;
+    if (size > MAX_BODY_BYTES) return undefined;
+    chunks.push(buf);
+  }
+  return Buffer.concat(chunks);
+}
+
 /** The credential a request carried, preferring the kind its upstream uses. */
 function credentialOf(
   headers: IncomingHttpHeaders,
   source: SimSource | 'unknown',
 ): Pick<CallLogEntry, 'auth' | 'credential'> {
+  if ((source === 'vpc' || source === 'hss') && isSdkSigned(headers.authorization)) {
+    const ak = parseSdkAuthorization(headers.authorization)?.ak;
+    return ak === undefined ? { auth: 'aksk' } : { auth: 'aksk', credential: ak };
+  }
   const token = headers['x-auth-token'];
   const byToken =
     typeof token === 'string' && token !== '' ? { auth: 'x-auth-token' as const, credential: token } : undefined;
@@ -252,6 +377,8 @@ function sourceHeaders(source: SimSource | 'unknown'): Record<string, string> | 
       const id = `req-${randomUUID()}`;
       return { 'x-openstack-request-id': id, 'x-compute-request-id': id };
     }
+    case 'keystone':
+      return { 'x-openstack-request-id': `req-${randomUUID()}` };
     case 'vpc':
     case 'hss':
       return { 'x-request-id': requestIdHex() };

@@ -1,4 +1,4 @@
-export type SimSource = 'nova' | 'vpc' | 'hss' | 'zstack';
+export type SimSource = 'nova' | 'vpc' | 'hss' | 'zstack' | 'keystone';
 
 export type RouteName =
   | 'nova.servers.detail'
@@ -7,7 +7,9 @@ export type RouteName =
   | 'vpc.ports'
   | 'hss.ports'
   | 'hss.statistics'
-  | 'zstack.usedports';
+  | 'zstack.usedports'
+  | 'zstack.login'
+  | 'keystone.tokens';
 
 export const ROUTE_NAMES: readonly RouteName[] = [
   'nova.servers.detail',
@@ -17,6 +19,8 @@ export const ROUTE_NAMES: readonly RouteName[] = [
   'hss.ports',
   'hss.statistics',
   'zstack.usedports',
+  'zstack.login',
+  'keystone.tokens',
 ];
 
 export interface Fault {
@@ -34,6 +38,11 @@ export interface Fault {
   reset?: boolean;
   /** 200 with a body that is not JSON. */
   malformed?: boolean;
+  /**
+   * 200 `application/json`, streamed in chunks without a content-length: a valid JSON array of
+   * exactly this many bytes (at least 2), for testing a client's response size cap.
+   */
+  oversizeBytes?: number;
   /** How many matching requests it applies to; default: every one until cleared. */
   times?: number;
   /** Only these requests. */
@@ -51,9 +60,14 @@ export interface CallLogEntry {
   query: Record<string, string>;
   /** Status answered (0 for reset, or while the answer is pending). */
   status: number;
-  auth: 'x-auth-token' | 'oauth' | 'none';
-  /** The token or session it carried. */
+  auth: 'x-auth-token' | 'oauth' | 'aksk' | 'none';
+  /** The token or session it carried, or the AK it was signed with. */
   credential?: string;
+  /**
+   * Who the request was authenticated as: the Keystone user name, the AK, the ZStack account name,
+   * or the static token or session itself. Absent when it was refused, faulted or not authenticated.
+   */
+  principal?: string;
 }
 
 /** One HTTP answer, before the simulator adds its per-source headers. */
@@ -62,4 +76,6 @@ export interface Answer {
   body: string;
   contentType: string;
   headers?: Record<string, string>;
+  /** For the call log: who a login answered for. */
+  principal?: string;
 }

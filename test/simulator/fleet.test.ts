@@ -141,3 +141,57 @@ describe('generateFleet', () => {
     for (let port = 10000; port <= 10999; port++) expect(big).toContain(String(port));
   });
 });
+
+describe('generateFleet variants', () => {
+  const alice = generateFleet(42, { variant: 'alice' });
+  const bob = generateFleet(42, { variant: 'bob' });
+  const ids = (f: typeof fleet) => ({
+    servers: f.servers.map((s) => [s.id, s.interfaces]),
+    ports: f.ports,
+    subnets: f.subnets,
+    networks: f.networks,
+    vips: f.vips.map((v) => [v.uuid, v.name, v.ip]),
+    openPortKeys: Object.keys(f.openPorts),
+    special: f.special,
+    statistics: f.statistics,
+  });
+
+  it('keeps every id, port, subnet and VIP of the seed', () => {
+    expect(ids(alice)).toEqual(ids(fleet));
+    expect(ids(bob)).toEqual(ids(fleet));
+    expect(generateFleet(42, {})).toEqual(fleet);
+    expect(generateFleet(42, { variant: 'alice' })).toEqual(alice);
+  });
+
+  it('prefixes every server name with the variant', () => {
+    expect(alice.servers.map((s) => s.name)).toEqual(fleet.servers.map((s) => `alice-${s.name}`));
+  });
+
+  it('changes every open port path and nothing else about the open ports', () => {
+    for (const [id, list] of Object.entries(fleet.openPorts)) {
+      const other = alice.openPorts[id] ?? [];
+      expect(other.map((p) => ({ ...p, path: '' }))).toEqual(list.map((p) => ({ ...p, path: '' })));
+      other.forEach((p, i) => expect(p.path).toBe(`/opt/alice${list[i]?.path}`));
+    }
+  });
+
+  it('shifts every VIP used port, differently per variant, keeping them valid port numbers', () => {
+    for (const [i, vip] of fleet.vips.entries()) {
+      for (const protocol of ['TCP', 'UDP'] as const) {
+        const base = vip.usedPorts[protocol];
+        const [a, b] = [alice.vips[i]?.usedPorts[protocol], bob.vips[i]?.usedPorts[protocol]];
+        expect(a).toHaveLength(base.length);
+        base.forEach((port, k) => {
+          expect(a?.[k]).not.toBe(port);
+          expect(a?.[k]).not.toBe(b?.[k]);
+          expect(Number(a?.[k])).toBeGreaterThanOrEqual(1);
+          expect(Number(a?.[k])).toBeLessThanOrEqual(65535);
+        });
+      }
+    }
+  });
+
+  it('leaves the default fleet untouched', () => {
+    expect(generateFleet()).toEqual(fleet);
+  });
+});

@@ -40,3 +40,32 @@ export function qs(params: Record<string, string | number | undefined>): string 
   const entries = Object.entries(params).filter((e): e is [string, string | number] => e[1] !== undefined);
   return entries.length === 0 ? '' : `?${new URLSearchParams(entries.map(([k, v]) => [k, String(v)]))}`;
 }
+
+/** A Keystone v3 password login body (reference §6), scoped to a project by id. */
+export function keystoneLogin(
+  user: { name: string; password: string; domain?: string },
+  projectId: string,
+): string {
+  return JSON.stringify({
+    auth: {
+      identity: {
+        methods: ['password'],
+        password: {
+          user: {
+            name: user.name,
+            password: user.password,
+            ...(user.domain !== undefined && { domain: { name: user.domain } }),
+          },
+        },
+      },
+      scope: { project: { id: projectId } },
+    },
+  });
+}
+
+/** A ZStack `logInByAccount` body carrying `password` exactly as given (hash it first). */
+export function zstackLogin(accountName: string, password: string): string {
+  return JSON.stringify({ logInByAccount: { accountName, password } });
+}
+
+export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));

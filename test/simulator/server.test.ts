@@ -1,13 +1,14 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { Client } from 'undici';
 import {
+  DEMO_USER,
   DEMO_ZSTACK_SESSION,
   generateFleet,
   startSimulator,
   type RouteName,
   type Simulator,
 } from '../../src/simulator/index.js';
-import { SESSION, TOKEN, get, send } from './helpers.js';
+import { SESSION, TOKEN, get, keystoneLogin, send } from './helpers.js';
 
 let sim: Simulator;
 beforeAll(async () => {
@@ -72,6 +73,7 @@ describe('call log', () => {
         status: 200,
         auth: 'x-auth-token',
         credential: 'demo-os-token',
+        principal: 'demo-os-token',
       },
       expect.objectContaining({
         route: 'hss.ports',
@@ -79,9 +81,16 @@ describe('call log', () => {
         status: 401,
         credential: 'wrong',
       }),
-      expect.objectContaining({ source: 'zstack', status: 200, auth: 'oauth', credential: DEMO_ZSTACK_SESSION }),
+      expect.objectContaining({
+        source: 'zstack',
+        status: 200,
+        auth: 'oauth',
+        credential: DEMO_ZSTACK_SESSION,
+        principal: DEMO_ZSTACK_SESSION,
+      }),
       expect.objectContaining({ source: 'zstack', status: 400, auth: 'none' }),
     ]);
+    expect(sim.log[1]).not.toHaveProperty('principal');
     expect(sim.log[3]).not.toHaveProperty('credential');
     sim.clearLog();
     expect(sim.log).toEqual([]);
@@ -241,6 +250,26 @@ describe('control endpoints', () => {
 
     expect((await send(sim, '/__sim/log', {}, 'DELETE')).status).toBe(204);
     expect((await send(sim, '/__sim/log', {})).json()).toEqual([]);
+  });
+
+  it('expire issued tokens and count logins', async () => {
+    const login = keystoneLogin(DEMO_USER, sim.projectId);
+    const token = String((await send(sim, '/v3/auth/tokens', {}, 'POST', login)).headers['x-subject-token']);
+    const ports = `/v2/${sim.projectId}/ports?limit=1`;
+    expect((await get(sim, ports, { 'x-auth-token': token })).status).toBe(200);
+    const logins = await send(sim, '/__sim/logins', {});
+    expect([logins.status, logins.json()]).toEqual([200, { keystone: sim.logins().keystone, zstack: 0 }]);
+    expect(sim.logins().keystone).toBeGreaterThanOrEqual(1);
+    expect((await send(sim, '/__sim/expire-tokens', {}, 'POST')).status).toBe(204);
+    expect((await get(sim, ports, { 'x-auth-token': token })).json().error_code).toBe('APIGW.0307');
+  });
+
+  it('take oversizeBytes faults', async () => {
+    const fault = JSON.stringify({ route: 'vpc.ports', fault: { oversizeBytes: 5000, times: 1 } });
+    expect((await send(sim, '/__sim/faults', {}, 'PUT', fault)).status).toBe(204);
+    expect((await get(sim, `/v2/${sim.projectId}/ports`)).text).toHaveLength(5000);
+    const bad = JSON.stringify({ route: 'vpc.ports', fault: { oversizeBytes: 1 } });
+    expect((await send(sim, '/__sim/faults', {}, 'PUT', bad)).status).toBe(400);
   });
 
   it('rejects bad control bodies with 400', async () => {
