@@ -1,39 +1,55 @@
 import type { YogaInitialContext } from 'graphql-yoga';
 import { createLoaders, type Credentials, type LoaderShared, type Loaders, type Sources } from './loaders/index.js';
 import { credentialId, headerAuth, type Authenticator } from './sources/auth.js';
+import type { CallScope } from './sources/http.js';
 
 export interface Context {
   loaders: Loaders;
+}
+
+/** The credentials configured at start-up: static tokens, logins and signers, shared by all requests. */
+export interface ConfiguredCredentials {
+  nova: Authenticator | undefined;
+  /** The ports API and HSS. */
+  huawei: Authenticator | undefined;
+  zstack: Authenticator | undefined;
 }
 
 /** What the server holds for its lifetime and hands to every request's context. */
 export interface ContextDeps {
   sources: Sources;
   shared: LoaderShared;
-  osToken: string | undefined;
-  zstackSessionId: string | undefined;
+  credentials: ConfiguredCredentials;
+  requestDeadlineMs: number;
+  /** Told about every upstream attempt a request makes. */
+  observe?: (request: Request) => CallScope['observe'];
 }
 
 // Huawei tokens run to many KB; anything far beyond that is not a token.
 const MAX_TOKEN_LENGTH = 100_000;
 
-/** The caller's own X-Auth-Token, when it sends one, replaces the configured token for its request. */
-export function requestCredentials(request: Request, deps: ContextDeps): Credentials {
-  const passed = request.headers.get('x-auth-token')?.trim();
-  const token = passed !== undefined && passed !== '' && passed.length <= MAX_TOKEN_LENGTH ? passed : deps.osToken;
-  const openstack = token === undefined ? undefined : tokenAuth('X-Auth-Token', 'os', token);
-  return {
-    nova: openstack,
-    huawei: openstack,
-    zstack:
-      deps.zstackSessionId === undefined
-        ? undefined
-        : tokenAuth('Authorization', 'zstack', `OAuth ${deps.zstackSessionId}`),
-  };
+export function tokenAuthenticator(token: string): Authenticator {
+  return headerAuth(credentialId('token', token), 'X-Auth-Token', token);
 }
 
-function tokenAuth(header: string, kind: string, value: string): Authenticator {
-  return headerAuth(credentialId(kind, value), header, value);
+export function sessionAuthenticator(session: string): Authenticator {
+  return headerAuth(credentialId('zstack-session', session), 'Authorization', `OAuth ${session}`);
+}
+
+/**
+ * The caller's own X-Auth-Token, when it sends one, serves its request at Nova, the ports API and
+ * HSS instead of the configured credentials: it is who the caller is.
+ */
+export function requestCredentials(request: Request, deps: ContextDeps, now = Date.now()): Credentials {
+  const passed = request.headers.get('x-auth-token')?.trim();
+  const own = passed !== undefined && passed !== '' && passed.length <= MAX_TOKEN_LENGTH ? tokenAuthenticator(passed) : undefined;
+  return {
+    nova: own ?? deps.credentials.nova,
+    huawei: own ?? deps.credentials.huawei,
+    zstack: deps.credentials.zstack,
+    deadline: now + deps.requestDeadlineMs,
+    observe: deps.observe?.(request),
+  };
 }
 
 export function contextFactory(deps: ContextDeps) {

@@ -1,5 +1,6 @@
 import { GraphQLError } from 'graphql';
 import { maskError as yogaMaskError } from 'graphql-yoga';
+import type { Logger } from './logging.js';
 import { isUpstreamError } from './sources/errors.js';
 
 function upstreamCause(error: unknown): unknown {
@@ -12,7 +13,11 @@ function upstreamCause(error: unknown): unknown {
  * An upstream failure becomes an error a client can act on: `extensions.code` and the source's
  * name, with the path it failed. Anything else unexpected is masked, never with a stack.
  */
-export function maskError(error: unknown, message: string): Error {
+export function createMaskError(logger: Logger) {
+  return (error: unknown, message: string): Error => maskError(error, message, logger);
+}
+
+function maskError(error: unknown, message: string, logger: Logger): Error {
   const cause = upstreamCause(error);
   if (isUpstreamError(cause)) {
     const located = error instanceof GraphQLError ? error : undefined;
@@ -28,5 +33,10 @@ export function maskError(error: unknown, message: string): Error {
       },
     });
   }
-  return yogaMaskError(error, message, false);
+  const masked = yogaMaskError(error, message, false);
+  if (masked !== error) {
+    const located = error instanceof GraphQLError ? error : undefined;
+    logger.error({ err: cause, path: located?.path?.join('.') }, 'unexpected error, masked');
+  }
+  return masked;
 }

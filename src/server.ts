@@ -2,12 +2,14 @@ import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import { createYoga, type YogaServerInstance } from 'graphql-yoga';
 import { useArgumentChecks } from './argument-checks.js';
 import type { Config } from './config.js';
-import { contextFactory, type Context } from './context.js';
-import { maskError } from './error-masking.js';
+import { contextFactory, sessionAuthenticator, tokenAuthenticator, type ConfiguredCredentials, type Context } from './context.js';
+import { akSkAuthenticator, PasswordLogin, ZstackLogin } from './credentials/index.js';
+import { createMaskError } from './error-masking.js';
 import { EXAMPLE_QUERY } from './example-query.js';
 import type { Sources } from './loaders/index.js';
+import { createLogger, type Logger } from './logging.js';
 import { buildSchema } from './schema.js';
-import { createHttp, type Http } from './sources/http.js';
+import { createHttp, type CallEvent, type Http, type HttpOptions } from './sources/http.js';
 import { HssClient } from './sources/hss.js';
 import { NovaClient } from './sources/nova.js';
 import { VpcClient } from './sources/vpc.js';
@@ -15,44 +17,101 @@ import { ZstackClient } from './sources/zstack.js';
 
 export interface Portgraph {
   yoga: YogaServerInstance<Record<string, never>, Context>;
+  http: Http;
   close(): Promise<void>;
 }
 
-export type UpstreamSettings = Pick<
+export type PortgraphSettings = Pick<
   Config,
-  'novaUrl' | 'vpcUrl' | 'hssUrl' | 'zstackUrl' | 'projectId' | 'osToken' | 'zstackSessionId' | 'upstreamTimeoutMs'
->;
+  | 'novaUrl'
+  | 'vpcUrl'
+  | 'hssUrl'
+  | 'zstackUrl'
+  | 'projectId'
+  | 'osToken'
+  | 'passwordLogin'
+  | 'akSk'
+  | 'zstackSessionId'
+  | 'zstackAccount'
+  | 'upstreamTimeoutMs'
+  | 'requestDeadlineMs'
+> & {
+  logger?: Logger;
+  /** Tuning of the request path (retries, breaker, bounds); tests shorten it. */
+  http?: Partial<Omit<HttpOptions, 'timeoutMs' | 'onEvent'>>;
+};
 
-function createSources(config: UpstreamSettings, http: Http): Sources {
-  const project = config.projectId ?? '';
+function createSources(settings: PortgraphSettings, http: Http): Sources {
+  const project = settings.projectId ?? '';
   const at = <T>(baseUrl: string | undefined, make: (baseUrl: string) => T) =>
     baseUrl === undefined ? undefined : make(baseUrl);
   return {
-    nova: at(config.novaUrl, (baseUrl) => new NovaClient({ baseUrl, projectId: project, http })),
-    vpc: at(config.vpcUrl, (baseUrl) => new VpcClient({ baseUrl, projectId: project, http })),
-    hss: at(config.hssUrl, (baseUrl) => new HssClient({ baseUrl, projectId: project, http })),
-    zstack: at(config.zstackUrl, (baseUrl) => new ZstackClient({ baseUrl, http })),
+    nova: at(settings.novaUrl, (baseUrl) => new NovaClient({ baseUrl, projectId: project, http })),
+    vpc: at(settings.vpcUrl, (baseUrl) => new VpcClient({ baseUrl, projectId: project, http })),
+    hss: at(settings.hssUrl, (baseUrl) => new HssClient({ baseUrl, projectId: project, http })),
+    zstack: at(settings.zstackUrl, (baseUrl) => new ZstackClient({ baseUrl, http })),
   };
 }
 
+/**
+ * One login is shared by Nova, the ports API and HSS (a Keystone or IAM token serves all three);
+ * AK/SK signing, when configured, takes the ports API and HSS. A static token wins over a login.
+ */
+function createCredentials(settings: PortgraphSettings): ConfiguredCredentials {
+  const { osToken, passwordLogin, akSk, projectId = '', zstackSessionId, zstackAccount } = settings;
+  const timeoutMs = settings.upstreamTimeoutMs;
+  const token =
+    osToken !== undefined
+      ? tokenAuthenticator(osToken)
+      : passwordLogin !== undefined
+        ? new PasswordLogin({ ...passwordLogin, projectId, source: 'nova', timeoutMs }).authenticator()
+        : undefined;
+  const zstack =
+    zstackSessionId !== undefined
+      ? sessionAuthenticator(zstackSessionId)
+      : zstackAccount !== undefined && settings.zstackUrl !== undefined
+        ? new ZstackLogin({
+            baseUrl: settings.zstackUrl,
+            accountName: zstackAccount.name,
+            password: zstackAccount.password,
+            timeoutMs,
+          }).authenticator()
+        : undefined;
+  return {
+    nova: token,
+    huawei: akSk !== undefined ? akSkAuthenticator({ ...akSk, projectId }) : token,
+    zstack,
+  };
+}
+
+function logCall(logger: Logger, event: CallEvent): void {
+  const fields = { source: event.source, path: event.path, status: event.status, attempt: event.attempt, ms: Math.round(event.ms), code: event.code };
+  if (event.outcome === 'ok') logger.debug(fields, 'upstream call');
+  else logger.warn({ ...fields, outcome: event.outcome }, `upstream call ${event.outcome}`);
+}
+
 /** The GraphQL server over the configured upstreams. Process-wide things are made here, once. */
-export function createPortgraph(config: UpstreamSettings): Portgraph {
-  const http = createHttp({ timeoutMs: config.upstreamTimeoutMs });
-  const sources = createSources(config, http);
+export function createPortgraph(settings: PortgraphSettings): Portgraph {
+  const logger = settings.logger ?? createLogger('silent');
+  const http = createHttp({
+    ...settings.http,
+    timeoutMs: settings.upstreamTimeoutMs,
+    onEvent: (event) => logCall(logger, event),
+  });
   const yoga = createYoga<Record<string, never>, Context>({
     schema: buildSchema(),
     context: contextFactory({
-      sources,
+      sources: createSources(settings, http),
       shared: { portWalk: { pages: undefined } },
-      osToken: config.osToken,
-      zstackSessionId: config.zstackSessionId,
+      credentials: createCredentials(settings),
+      requestDeadlineMs: settings.requestDeadlineMs,
     }),
     plugins: [useArgumentChecks()],
-    maskedErrors: { maskError },
+    maskedErrors: { maskError: createMaskError(logger) },
     graphiql: { title: 'portgraph', defaultQuery: EXAMPLE_QUERY },
     renderGraphiQL,
     landingPage: false,
     logging: false,
   });
-  return { yoga, close: () => http.close() };
+  return { yoga, http, close: () => http.close() };
 }

@@ -85,7 +85,7 @@ async function authorize(
     await auth.authorize(req);
     return undefined;
   } catch (error) {
-    if (error instanceof UpstreamError) return error;
+    if (error instanceof UpstreamError) return error.forSource(source);
     return new UpstreamError({
       source,
       code: 'UNAUTHENTICATED',

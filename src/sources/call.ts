@@ -70,7 +70,7 @@ export async function runCall(
       }
       if (renewal !== false) {
         report({ ...event, code: renewal.code, outcome: 'error' });
-        throw renewal;
+        throw renewal.forSource(source);
       }
     }
     const wait = sent === undefined ? undefined : retryWait(settings.retry, source, upstream, error, retries + 1, timeLeft());

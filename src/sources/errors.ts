@@ -48,6 +48,13 @@ export class UpstreamError extends Error {
     this.retryable = init.retryable;
     this.retryAfterMs = init.retryAfterMs;
   }
+
+  /** The same failure told as the given source's: a shared login fails the field that needed it. */
+  forSource(source: SourceName): UpstreamError {
+    if (source === this.source) return this;
+    const { code, status, upstreamCode, retryable, retryAfterMs, message, cause } = this;
+    return new UpstreamError({ source, code, status, upstreamCode, retryable, retryAfterMs, message, cause });
+  }
 }
 
 export function isUpstreamError(e: unknown): e is UpstreamError {

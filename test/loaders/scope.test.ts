@@ -1,5 +1,6 @@
+import type { Authenticator } from '../../src/sources/auth.js';
 import { describe, expect, it } from 'vitest';
-import { requestCredentials, type ContextDeps } from '../../src/context.js';
+import { requestCredentials, sessionAuthenticator, tokenAuthenticator, type ContextDeps } from '../../src/context.js';
 import { createLoaders, type Sources } from '../../src/loaders/index.js';
 import { headerAuth } from '../../src/sources/auth.js';
 import type { CallScope } from '../../src/sources/http.js';
@@ -72,23 +73,35 @@ describe('createLoaders', () => {
 });
 
 describe('requestCredentials', () => {
+  const configured = {
+    nova: tokenAuthenticator('configured-token'),
+    huawei: tokenAuthenticator('configured-token'),
+    zstack: sessionAuthenticator('session'),
+  };
   const deps: ContextDeps = {
     sources: { nova: undefined, vpc: undefined, hss: undefined, zstack: undefined },
     shared: { portWalk: { pages: undefined } },
-    osToken: 'configured-token',
-    zstackSessionId: 'session',
+    credentials: configured,
+    requestDeadlineMs: 5000,
+  };
+  const headers = async (auth: Authenticator | undefined) => {
+    const req = { method: 'GET', url: new URL('http://u'), headers: {} as Record<string, string> };
+    await auth?.authorize(req);
+    return req.headers;
   };
 
-  it('gives Nova and the Huawei services the same token, and ZStack its session', async () => {
-    const credentials = requestCredentials(new Request('http://x/graphql', { headers: { 'x-auth-token': 'caller' } }), deps);
+  it("serves Nova and the Huawei services with the caller's own token, ZStack with its session", async () => {
+    const credentials = requestCredentials(new Request('http://x/graphql', { headers: { 'x-auth-token': 'caller' } }), deps, 1000);
     expect(credentials.nova).toBe(credentials.huawei);
-    const headers = async (auth: typeof credentials.nova) => {
-      const req = { method: 'GET', url: new URL('http://u'), headers: {} as Record<string, string> };
-      await auth?.authorize(req);
-      return req.headers;
-    };
     expect(await headers(credentials.nova)).toEqual({ 'X-Auth-Token': 'caller' });
     expect(await headers(credentials.zstack)).toEqual({ Authorization: 'OAuth session' });
-    expect(credentials.deadline).toBeUndefined();
+    expect(credentials.deadline).toBe(6000);
+  });
+
+  it('uses the configured credentials without a caller token, and never echoes a token in the id', async () => {
+    const credentials = requestCredentials(new Request('http://x/graphql'), deps);
+    expect(credentials.nova).toBe(configured.nova);
+    expect(await headers(credentials.huawei)).toEqual({ 'X-Auth-Token': 'configured-token' });
+    expect(credentials.nova?.id).not.toContain('configured-token');
   });
 });

@@ -1,6 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createPortgraph, type UpstreamSettings } from '../../src/server.js';
+import { createLogger } from '../../src/logging.js';
+import { createPortgraph, type Portgraph, type PortgraphSettings } from '../../src/server.js';
 import {
   DEMO_OS_TOKEN,
   DEMO_ZSTACK_SESSION,
@@ -19,6 +20,9 @@ export interface GraphQLResponse<T = Record<string, unknown>> {
 
 export interface Stack {
   sim: Simulator;
+  portgraph: Portgraph;
+  /** Every log line portgraph wrote, as JSON text. */
+  logs: string[];
   /** portgraph's GraphQL endpoint. */
   url: string;
   query<T = any>(query: string, variables?: Record<string, unknown>, headers?: Record<string, string>): Promise<GraphQLResponse<T>>;
@@ -31,9 +35,10 @@ export interface Stack {
 
 /** The simulated cloud and portgraph in live mode pointed at it, both on 127.0.0.1, over real HTTP. */
 export async function startStack(
-  options: { simulator?: SimulatorOptions; portgraph?: Partial<UpstreamSettings> } = {},
+  options: { simulator?: SimulatorOptions; portgraph?: Partial<PortgraphSettings> } = {},
 ): Promise<Stack> {
   const sim = await startSimulator(options.simulator);
+  const logs: string[] = [];
   const portgraph = createPortgraph({
     novaUrl: sim.url,
     vpcUrl: sim.url,
@@ -42,7 +47,12 @@ export async function startStack(
     projectId: sim.projectId,
     osToken: DEMO_OS_TOKEN,
     zstackSessionId: DEMO_ZSTACK_SESSION,
+    passwordLogin: undefined,
+    akSk: undefined,
+    zstackAccount: undefined,
     upstreamTimeoutMs: 2000,
+    requestDeadlineMs: 10_000,
+    logger: createLogger('debug', { write: (line: string) => void logs.push(line) }),
     ...options.portgraph,
   });
   const server: Server = createServer(portgraph.yoga);
@@ -51,6 +61,8 @@ export async function startStack(
 
   return {
     sim,
+    portgraph,
+    logs,
     url,
     async query(query, variables, headers) {
       const response = await fetch(url, {

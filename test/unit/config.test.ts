@@ -40,9 +40,48 @@ describe('configuration', () => {
       'NOVA_URL must be an http(s) URL; got a ftp: URL',
       'VPC_URL must be an http(s) URL; got something that is not a URL',
       'HSS_URL must not carry credentials; use OS_TOKEN or ZSTACK_SESSION_ID',
-      'OS_PROJECT_ID is required when NOVA_URL, VPC_URL or HSS_URL is set',
+      'OS_PROJECT_ID is required when NOVA_URL, VPC_URL, HSS_URL or OS_AUTH_URL is set',
     ]);
     expect((error as Error).message).not.toContain('secret-token');
     expect((error as Error).message).not.toContain('pw@');
+  });
+
+  it('reads an openrc password login, AK/SK and a ZStack account', () => {
+    const config = loadConfig({
+      NOVA_URL: 'https://nova.example',
+      OS_AUTH_URL: 'https://keystone.example:5000/v3',
+      OS_USERNAME: 'demo',
+      OS_PASSWORD: 'p@ss word',
+      OS_PROJECT_ID: 'abc123',
+      HUAWEICLOUD_SDK_AK: 'AK123',
+      HUAWEICLOUD_SDK_SK: 'SK456',
+      ZSTACK_URL: 'http://zstack.example:8080',
+      ZSTACK_ACCOUNT_NAME: 'admin',
+      ZSTACK_ACCOUNT_PASSWORD: 'zpw',
+    });
+    expect(config.passwordLogin).toEqual({
+      authUrl: 'https://keystone.example:5000/v3',
+      username: 'demo',
+      password: 'p@ss word',
+      userDomainName: 'Default',
+    });
+    expect(config.akSk).toEqual({ ak: 'AK123', sk: 'SK456' });
+    expect(config.zstackAccount).toEqual({ name: 'admin', password: 'zpw' });
+  });
+
+  it('names the missing half of a credential, never its value', () => {
+    expect(() => loadConfig({ OS_AUTH_URL: 'https://k/v3', OS_USERNAME: 'u', OS_PROJECT_ID: 'p' })).toThrow(
+      /password login needs OS_PASSWORD as well/,
+    );
+    let message = '';
+    try {
+      loadConfig({ HUAWEICLOUD_SDK_SK: 'very-secret-sk', ZSTACK_ACCOUNT_PASSWORD: 'zpw-secret', LOG_LEVEL: 'loud' });
+    } catch (e) {
+      message = (e as Error).message;
+    }
+    expect(message).toContain('AK/SK signing needs HUAWEICLOUD_SDK_AK as well');
+    expect(message).toContain('ZStack login needs ZSTACK_ACCOUNT_NAME as well');
+    expect(message).toContain('LOG_LEVEL must be one of');
+    expect(message).not.toMatch(/very-secret-sk|zpw-secret/);
   });
 });
