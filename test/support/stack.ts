@@ -35,7 +35,11 @@ export interface Stack {
 
 /** The simulated cloud and portgraph in live mode pointed at it, both on 127.0.0.1, over real HTTP. */
 export async function startStack(
-  options: { simulator?: SimulatorOptions; portgraph?: Partial<PortgraphSettings> } = {},
+  options: {
+    simulator?: SimulatorOptions;
+    /** Settings over the defaults; a function when they need the simulated cloud's URL. */
+    portgraph?: Partial<PortgraphSettings> | ((sim: Simulator) => Partial<PortgraphSettings>);
+  } = {},
 ): Promise<Stack> {
   const sim = await startSimulator(options.simulator);
   const logs: string[] = [];
@@ -53,7 +57,7 @@ export async function startStack(
     upstreamTimeoutMs: 2000,
     requestDeadlineMs: 10_000,
     logger: createLogger('debug', { write: (line: string) => void logs.push(line) }),
-    ...options.portgraph,
+    ...(typeof options.portgraph === 'function' ? options.portgraph(sim) : options.portgraph),
   });
   const server: Server = createServer(portgraph.yoga);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
