@@ -22,7 +22,12 @@ export interface AttemptInput {
 }
 
 export type AttemptResult =
-  | { ok: true; response: HttpResponse }
+  | {
+      ok: true;
+      response: HttpResponse;
+      /** The length of the body as read, before parsing. */
+      bytes: number;
+    }
   | {
       ok: false;
       error: UpstreamError;
@@ -62,9 +67,9 @@ export async function attempt(settings: AttemptSettings, input: AttemptInput): P
       const error = errorResponse(source, status, headers, text, { secrets, requestPath: outgoing.url.pathname });
       return { ok: false, error, sent: outgoing };
     }
-    const { text, overflow } = await readBody(response.body, settings.maxResponseBytes);
+    const { text, overflow, bytes } = await readBody(response.body, settings.maxResponseBytes);
     if (overflow) throw badResponse(source, status, `a body larger than ${settings.maxResponseBytes} bytes`);
-    return { ok: true, response: { status, headers, json: parseSuccessBody(source, status, text) } };
+    return { ok: true, response: { status, headers, json: parseSuccessBody(source, status, text) }, bytes };
   } catch (error) {
     response?.body.destroy();
     if (signal?.aborted) throw signal.reason;
@@ -112,7 +117,7 @@ function secretsOf(headers: Record<string, string>): string[] {
 async function readBody(
   body: Dispatcher.ResponseData['body'],
   limit: number,
-): Promise<{ text: string; overflow: boolean }> {
+): Promise<{ text: string; overflow: boolean; bytes: number }> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of body as AsyncIterable<Buffer>) {
@@ -120,11 +125,11 @@ async function readBody(
     if (size > limit) {
       chunks.push(chunk.subarray(0, chunk.length - (size - limit)));
       body.destroy();
-      return { text: Buffer.concat(chunks).toString('utf8'), overflow: true };
+      return { text: Buffer.concat(chunks).toString('utf8'), overflow: true, bytes: limit };
     }
     chunks.push(chunk);
   }
-  return { text: Buffer.concat(chunks).toString('utf8'), overflow: false };
+  return { text: Buffer.concat(chunks).toString('utf8'), overflow: false, bytes: size };
 }
 
 function parseSuccessBody(source: SourceName, status: number, body: string): unknown {

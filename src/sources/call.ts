@@ -26,6 +26,12 @@ export interface CallSettings {
   onEvent: ((event: CallEvent) => void) | undefined;
 }
 
+/** A call's answer, and the length of its body (what the cache counts). */
+export interface Answer {
+  response: HttpResponse;
+  bytes: number;
+}
+
 type Tried = AttemptResult | { ok: false; error: UpstreamError; sent: undefined; paused: true };
 
 const METHOD = 'GET';
@@ -39,7 +45,7 @@ export async function runCall(
   source: SourceName,
   upstream: Upstream,
   request: HttpRequest,
-): Promise<HttpResponse> {
+): Promise<Answer> {
   const { clock } = settings;
   const { scope, signal } = request;
   const report = reporter(settings.onEvent, scope.observe, source, request.url.pathname);
@@ -53,7 +59,7 @@ export async function runCall(
     const ms = clock.now() - started;
     if (tried.ok) {
       report({ attempt: number, status: tried.response.status, ms, outcome: 'ok' });
-      return tried.response;
+      return { response: tried.response, bytes: tried.bytes };
     }
     const { error, sent } = tried;
     const event = { attempt: number, status: error.status, ms, code: error.code };
@@ -213,9 +219,10 @@ function outOfTime(source: SourceName): Tried {
   return { ok: false, error, sent: undefined };
 }
 
-type Report = (event: Omit<CallEvent, 'source' | 'method' | 'path'>) => void;
+export type Report = (event: Omit<CallEvent, 'source' | 'method' | 'path'>) => void;
 
-function reporter(
+/** Tells the process-wide observer and the call's own about one event of the call. */
+export function reporter(
   onEvent: CallSettings['onEvent'],
   observe: CallScope['observe'],
   source: SourceName,

@@ -1,7 +1,7 @@
 import { buildUrl } from './http.js';
 import type { CallScope, Http } from './http.js';
 import type { HssOpenPort, HssPage, HssPortStatistic, HssStatisticsQuery } from './records.js';
-import { checkRange, decodeBody, each, integer, object, optional, optionalStrings, requireNonEmpty, string } from './shape.js';
+import { checkRange, decodeBody, each, integer, object, optionalFields, optionals, requireNonEmpty, string } from './shape.js';
 
 export const HSS_MIN_LIMIT = 10;
 export const HSS_MAX_LIMIT = 200;
@@ -111,20 +111,21 @@ export function remainingOffsets(total: number, pageSize = HSS_MAX_LIMIT): numbe
   return offsets;
 }
 
+const OPEN_PORT_OPTIONALS = optionalFields(['host_id', 'laddr', 'status', 'path', 'agent_id', 'container_id'], { pid: integer });
+
 function openPort(value: unknown, path: string): HssOpenPort {
   const record = object(value, path);
   integer(record.port, `${path}.port`);
   string(record.type, `${path}.type`);
-  optionalStrings(record, ['host_id', 'laddr', 'status', 'path', 'agent_id', 'container_id'], path);
-  optional(record, 'pid', path, integer);
-  return record as unknown as HssOpenPort;
+  return optionals(record, path, OPEN_PORT_OPTIONALS) as unknown as HssOpenPort;
 }
+
+const STATISTIC_OPTIONALS = optionalFields(['status']);
 
 function portStatistic(value: unknown, path: string): HssPortStatistic {
   const record = object(value, path);
   integer(record.port, `${path}.port`);
   string(record.type, `${path}.type`);
   integer(record.num, `${path}.num`);
-  optionalStrings(record, ['status'], path);
-  return record as unknown as HssPortStatistic;
+  return optionals(record, path, STATISTIC_OPTIONALS) as unknown as HssPortStatistic;
 }

@@ -1,7 +1,7 @@
 import { Agent } from 'undici';
 import type { Dispatcher } from 'undici';
 import type { Authenticator } from './auth.js';
-import { runCall, type Upstream } from './call.js';
+import { reporter, runCall, type Upstream } from './call.js';
 import { CircuitBreaker, DEFAULT_BREAKER } from './circuit-breaker.js';
 import type { BreakerOptions, BreakerState } from './circuit-breaker.js';
 import { systemClock } from './clock.js';
@@ -12,11 +12,14 @@ import type { RetryOptions } from './retry.js';
 import { DEFAULT_BUDGET, RetryBudget } from './retry-budget.js';
 import type { RetryBudgetCounters, RetryBudgetOptions } from './retry-budget.js';
 import { Semaphore } from './semaphore.js';
+import { UpstreamCache } from './upstream-cache.js';
+import type { CacheOptions, CacheStats } from './upstream-cache.js';
 
 export type { BreakerOptions, BreakerState } from './circuit-breaker.js';
 export type { Clock } from './clock.js';
 export type { RetryOptions } from './retry.js';
 export type { RetryBudgetCounters, RetryBudgetOptions } from './retry-budget.js';
+export type { CacheOptions, CacheStats } from './upstream-cache.js';
 
 /** Who is calling, and by when: what one GraphQL request hands to every source call it makes. */
 export interface CallScope {
@@ -27,7 +30,11 @@ export interface CallScope {
   observe?: (event: CallEvent) => void;
 }
 
-export type CallOutcome = 'ok' | 'retry' | 'error' | 'breaker-open' | 'reauth';
+/**
+ * How an attempt ended; `cache-hit` and `coalesced` are calls answered without an attempt of their
+ * own, from the cache or by sharing an identical call in flight (attempt 0, `ms` the time waited).
+ */
+export type CallOutcome = 'ok' | 'retry' | 'error' | 'breaker-open' | 'reauth' | 'cache-hit' | 'coalesced';
 
 /** One attempt of one call, as observers see it. Never holds a credential, host or query string. */
 export interface CallEvent {
@@ -35,7 +42,7 @@ export interface CallEvent {
   method: string;
   /** The URL's pathname only. */
   path: string;
-  /** 1 for the first attempt of the call. */
+  /** 1 for the first attempt of the call; 0 for a call answered from the cache or a shared call. */
   attempt: number;
   /** The upstream's HTTP status; undefined when none came (timeout, reset, nothing sent). */
   status?: number;
@@ -61,6 +68,11 @@ export interface HttpOptions {
   onEvent?: (event: CallEvent) => void;
   /** Time for deadlines, backoff, breakers and budgets; tests pass a fake one. Default the system clock. */
   clock?: Clock;
+  /**
+   * Keeps successful answers for `ttlMs`, per source, credential and URL, and shares identical
+   * calls in flight. Off when absent or `ttlMs` is 0.
+   */
+  cache?: CacheOptions;
   /** Replaces the built-in keep-alive Agent (tests pass an undici `MockAgent`); not closed by `close()`. */
   dispatcher?: Dispatcher;
 }
@@ -89,7 +101,9 @@ export interface Http {
   getJson(source: SourceName, request: HttpRequest): Promise<HttpResponse>;
   breakerState(source: SourceName): BreakerState;
   retryBudget(source: SourceName): RetryBudgetCounters;
-  /** Closes every breaker and empties every retry budget (for tests). */
+  /** All zeros when the cache is off. */
+  cacheStats(): CacheStats;
+  /** Closes every breaker, empties every retry budget and the cache (for tests). */
   reset(): void;
   close(): Promise<void>;
 }
@@ -125,15 +139,30 @@ export function createHttp(options: HttpOptions): Http {
     return found;
   };
 
+  const call = (source: SourceName, request: HttpRequest) => runCall(settings, source, upstream(source), request);
+  const cache = options.cache !== undefined && options.cache.ttlMs !== 0 ? new UpstreamCache(options.cache, now) : undefined;
+  const getJson: Http['getJson'] =
+    cache === undefined
+      ? async (source, request) => (await call(source, request)).response
+      : (source, request) =>
+          cache.get(
+            source,
+            request,
+            reporter(options.onEvent, request.scope.observe, source, request.url.pathname),
+            (signal) => call(source, { url: request.url, scope: request.scope, signal }),
+          );
+
   return {
-    getJson: (source, request) => runCall(settings, source, upstream(source), request),
+    getJson,
     breakerState: (source) => upstream(source).breaker.state(),
     retryBudget: (source) => upstream(source).budget.counters(),
+    cacheStats: () => cache?.stats() ?? { entries: 0, bytes: 0, hits: 0, misses: 0, coalesced: 0 },
     reset() {
       for (const { breaker, budget } of upstreams.values()) {
         breaker.reset();
         budget.reset();
       }
+      cache?.clear();
     },
     async close() {
       if (dispatcher !== options.dispatcher) await dispatcher.close();

@@ -14,6 +14,8 @@ export { DEFAULT_MAX_CONCURRENT_PER_SOURCE, DEFAULT_MAX_RESPONSE_BYTES, buildUrl
 export type {
   BreakerOptions,
   BreakerState,
+  CacheOptions,
+  CacheStats,
   CallEvent,
   CallOutcome,
   CallScope,
@@ -27,6 +29,7 @@ export type {
   RetryBudgetOptions,
   RetryOptions,
 } from './http.js';
+export { DEFAULT_CACHE_MAX_BYTES, DEFAULT_CACHE_MAX_ENTRIES } from './upstream-cache.js';
 export { NOVA_MAX_LIMIT, NovaClient } from './nova.js';
 export type { NovaClientOptions } from './nova.js';
 export { VPC_MAX_LIMIT, VpcClient } from './vpc.js';

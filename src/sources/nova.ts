@@ -9,7 +9,8 @@ import {
   each,
   fixedIps,
   object,
-  optionalStrings,
+  optionalFields,
+  optionals,
   requireNonEmpty,
   string,
 } from './shape.js';
@@ -98,11 +99,12 @@ export class NovaClient {
   }
 }
 
+const SERVER_OPTIONALS = optionalFields(['name', 'status', 'tenant_id', 'created', 'updated']);
+
 function server(value: unknown, path: string): NovaServer {
   const record = object(value, path);
   string(record.id, `${path}.id`);
-  optionalStrings(record, ['name', 'status', 'tenant_id', 'created', 'updated'], path);
-  return record as unknown as NovaServer;
+  return optionals(record, path, SERVER_OPTIONALS) as unknown as NovaServer;
 }
 
 function serverPage(json: unknown): NovaServerPage {
@@ -129,14 +131,15 @@ function markerOf(href: string): string {
   return marker;
 }
 
+const ATTACHMENT_OPTIONALS = optionalFields(['mac_addr', 'net_id', 'port_state']);
+
 function interfaceAttachment(value: unknown, path: string): NovaInterfaceAttachment {
   const record = object(value, path);
   string(record.port_id, `${path}.port_id`);
-  optionalStrings(record, ['mac_addr', 'net_id', 'port_state'], path);
   // Nova's schema allows `fixed_ips: null` and `tag: null`: kept as null, the record type says so.
   if (record.fixed_ips != null) fixedIps(record.fixed_ips, `${path}.fixed_ips`);
   if (record.tag != null) string(record.tag, `${path}.tag`);
-  return record as unknown as NovaInterfaceAttachment;
+  return optionals(record, path, ATTACHMENT_OPTIONALS) as unknown as NovaInterfaceAttachment;
 }
 
 function markerLoop(): UpstreamError {

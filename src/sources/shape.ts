@@ -2,8 +2,8 @@ import { UpstreamError } from './errors.js';
 import type { SourceName } from './errors.js';
 import type { UpstreamFixedIp } from './records.js';
 
-// Small hand-written checks of 2xx bodies. Records are checked in place and handed out as parsed,
-// so fields we do not know pass through.
+// Small hand-written checks of 2xx bodies. Records are handed out as parsed, so fields we do not
+// know pass through, and never changed: the parsed body may be a cached answer every caller shares.
 
 /** A body that does not have the documented shape; `message` names the field, never its value. */
 export class ShapeError extends Error {
@@ -68,15 +68,32 @@ export function integer(value: unknown, path: string): number {
   return value;
 }
 
-/** An optional field: absent, or of the given kind. A null reads as absent and is removed. */
-export function optional(record: JsonObject, key: string, path: string, check: (value: unknown, path: string) => unknown): void {
-  const value = record[key];
-  if (value === null) delete record[key];
-  else if (value !== undefined) check(value, `${path}.${key}`);
+export type Check = (value: unknown, path: string) => unknown;
+
+/** A record's optional fields and the check of each. */
+export type OptionalFields = readonly (readonly [key: string, check: Check])[];
+
+/** Optional strings, then other optional fields; made once per record type. */
+export function optionalFields(strings: readonly string[], others: Readonly<Record<string, Check>> = {}): OptionalFields {
+  return [...strings.map((key) => [key, string] as const), ...Object.entries(others)];
 }
 
-export function optionalStrings(record: JsonObject, keys: readonly string[], path: string): void {
-  for (const key of keys) optional(record, key, path, string);
+/**
+ * The record with each optional field absent or of its kind. A null reads as absent: a record
+ * holding one is copied without it, the rest handed out as they are, since copying every record
+ * of every answer would cost more than the rare null.
+ */
+export function optionals(record: JsonObject, path: string, fields: OptionalFields): JsonObject {
+  let nulls: string[] | undefined;
+  for (const [key, check] of fields) {
+    const value = record[key];
+    if (value === null) (nulls ??= []).push(key);
+    else if (value !== undefined) check(value, `${path}.${key}`);
+  }
+  if (nulls === undefined) return record;
+  const copy = { ...record };
+  for (const key of nulls) delete copy[key];
+  return copy;
 }
 
 /** Each element checked by `item`, with its index in the path. */

@@ -1,7 +1,7 @@
 import { buildUrl } from './http.js';
 import type { CallScope, Http } from './http.js';
 import type { ZstackVipUsedPorts } from './records.js';
-import { ShapeError, array, decodeBody, each, object, optionalStrings, wrongType } from './shape.js';
+import { ShapeError, array, decodeBody, each, object, optionalFields, optionals, wrongType } from './shape.js';
 
 export interface ZstackClientOptions {
   /** `ZSTACK_URL`; the documented paths `/zstack/v1/…` are appended. */
@@ -34,14 +34,15 @@ export class ZstackClient {
   }
 }
 
+// The published doc spells it `protcol`; the real key is `protocol`. Accept either.
+const INVENTORY_OPTIONALS = optionalFields(['uuid', 'protocol', 'protcol']);
+
 function vipUsedPorts(json: unknown): ZstackVipUsedPorts {
   const inventories = array(object(json, 'body').inventories, 'inventories');
   if (inventories.length !== 1) {
     throw new ShapeError(`inventories has ${inventories.length} elements, expected exactly one`);
   }
-  const inventory = object(inventories[0], 'inventories[0]');
-  // The published doc spells it `protcol`; the real key is `protocol`. Accept either.
-  optionalStrings(inventory, ['uuid', 'protocol', 'protcol'], 'inventories[0]');
+  const inventory = optionals(object(inventories[0], 'inventories[0]'), 'inventories[0]', INVENTORY_OPTIONALS);
   const usedPorts = each(inventory.usedPorts, 'inventories[0].usedPorts', portString);
   const protocol = inventory.protocol ?? inventory.protcol;
   return { ...inventory, ...(protocol === undefined ? {} : { protocol }), usedPorts } as ZstackVipUsedPorts;
