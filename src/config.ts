@@ -137,9 +137,6 @@ export function loadConfig(env: Env = process.env): Config {
   } else if (config.projectId !== undefined && !/^[A-Za-z0-9_-]{1,256}$/.test(config.projectId)) {
     problems.push('OS_PROJECT_ID must be 1–256 letters, digits, "-" or "_"');
   }
-  if (config.upstreamCacheTtlMs > 0) {
-    problems.push('UPSTREAM_CACHE_TTL_MS is not supported by this version; leave it unset or 0');
-  }
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
 }

@@ -14,6 +14,7 @@ import { HssClient } from './sources/hss.js';
 import { NovaClient } from './sources/nova.js';
 import { VpcClient } from './sources/vpc.js';
 import { ZstackClient } from './sources/zstack.js';
+import { traceOf, useUpstreamTrace } from './trace.js';
 
 export interface Portgraph {
   yoga: YogaServerInstance<Record<string, never>, Context>;
@@ -35,6 +36,7 @@ export type PortgraphSettings = Pick<
   | 'zstackAccount'
   | 'upstreamTimeoutMs'
   | 'requestDeadlineMs'
+  | 'upstreamCacheTtlMs'
 > & {
   logger?: Logger;
   /** Tuning of the request path (retries, breaker, bounds); tests shorten it. */
@@ -86,7 +88,9 @@ function createCredentials(settings: PortgraphSettings): ConfiguredCredentials {
 
 function logCall(logger: Logger, event: CallEvent): void {
   const fields = { source: event.source, path: event.path, status: event.status, attempt: event.attempt, ms: Math.round(event.ms), code: event.code };
-  if (event.outcome === 'ok') logger.debug(fields, 'upstream call');
+  if (event.outcome === 'ok' || event.outcome === 'cache-hit' || event.outcome === 'coalesced') {
+    logger.debug({ ...fields, outcome: event.outcome }, 'upstream call');
+  }
   else logger.warn({ ...fields, outcome: event.outcome }, `upstream call ${event.outcome}`);
 }
 
@@ -95,6 +99,7 @@ export function createPortgraph(settings: PortgraphSettings): Portgraph {
   const logger = settings.logger ?? createLogger('silent');
   const http = createHttp({
     ...settings.http,
+    ...(settings.upstreamCacheTtlMs > 0 && { cache: { ttlMs: settings.upstreamCacheTtlMs } }),
     timeoutMs: settings.upstreamTimeoutMs,
     onEvent: (event) => logCall(logger, event),
   });
@@ -105,8 +110,9 @@ export function createPortgraph(settings: PortgraphSettings): Portgraph {
       shared: { portWalk: { pages: undefined } },
       credentials: createCredentials(settings),
       requestDeadlineMs: settings.requestDeadlineMs,
+      observe: (request) => (event) => traceOf(request).record(event),
     }),
-    plugins: [useArgumentChecks()],
+    plugins: [useArgumentChecks(), useUpstreamTrace()],
     maskedErrors: { maskError: createMaskError(logger) },
     graphiql: { title: 'portgraph', defaultQuery: EXAMPLE_QUERY },
     renderGraphiQL,

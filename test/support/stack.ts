@@ -56,6 +56,7 @@ export async function startStack(
     zstackAccount: undefined,
     upstreamTimeoutMs: 2000,
     requestDeadlineMs: 10_000,
+    upstreamCacheTtlMs: 0,
     logger: createLogger('debug', { write: (line: string) => void logs.push(line) }),
     ...(typeof options.portgraph === 'function' ? options.portgraph(sim) : options.portgraph),
   });
