@@ -1,77 +1,222 @@
-// npm run bench: wall time of the bench queries over the simulated cloud at injected latencies,
-// next to the design's critical-path floor, with upstream calls by source. It prints; it never asserts.
-import { SERVER_WALK } from '../test/integration/expected.js';
-import { startStack, type Stack } from '../test/support/stack.js';
+// npm run bench: portgraph against its critical-path floor, the minimal upstream calls, a direct
+// REST client and a naive resolver set, over the simulated cloud at injected latencies. It prints a
+// table and never asserts; `npm run bench -- --write` also records it in BENCH.md.
+import type { ChildProcess } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { join } from 'node:path';
+import autocannon from 'autocannon';
+import { generateFleet, DEMO_PROJECT_ID, type CallLogEntry } from '../src/simulator/index.js';
+import { BENCH_QUERIES, variablesFor, type BenchQuery } from './queries.js';
+import { startSimProcess, type SimProcess } from './sim-process.js';
+import { spawnScript } from './spawn-script.js';
 
-interface BenchQuery {
-  name: string;
-  /** Dependent upstream round trips the design allows (DESIGN.md, "How fast it must be"). */
-  layers: number;
-  text: (stack: Stack) => { query: string; variables?: Record<string, unknown> };
+const env = (name: string, fallback: string) => process.env[name] ?? fallback;
+const LATENCIES = env('BENCH_LATENCIES', '0,20,50').split(',').map(Number);
+const ROUNDS = Number(env('BENCH_ROUNDS', '30'));
+const NAIVE_ROUNDS = Number(env('BENCH_NAIVE_ROUNDS', '5'));
+const CONCURRENCY = Number(env('BENCH_CONCURRENCY', '8'));
+const DURATION_MS = Number(env('BENCH_DURATION_MS', '10000'));
+const MEMORY_ROUNDS = Number(env('BENCH_MEMORY_ROUNDS', '10'));
+const MEMORY_REQUESTS = Number(env('BENCH_MEMORY_REQUESTS', '1000'));
+const WRITE = process.argv.includes('--write');
+
+const fleet = generateFleet();
+
+interface Worker {
+  url: string;
+  child: ChildProcess;
 }
 
-const QUERIES: BenchQuery[] = [
-  {
-    name: 'one server walk',
-    layers: 1,
-    text: (stack) => ({
-      query: `query ($id: ID!) { server(id: $id) { ${SERVER_WALK} } }`,
-      variables: { id: stack.sim.fleet.special.multiInterfaceServerId },
-    }),
-  },
-  {
-    name: 'fleet walk',
-    layers: 3,
-    text: () => ({ query: `{ servers(first: 1000) { nodes { ${SERVER_WALK} } } }` }),
-  },
-];
-
-const LATENCIES = (process.env['BENCH_LATENCIES'] ?? '0,50').split(',').map(Number);
-const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? 15);
-
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? NaN;
+function startWorker(script: string, extraEnv: Record<string, string>, nodeArgs: string[] = []): Promise<Worker> {
+  const child = spawnScript(import.meta.url, `./${script}`, nodeArgs, {
+    env: { ...process.env, ...extraEnv },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  return new Promise((resolve, reject) => {
+    let out = '';
+    child.stdout?.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      const match = /listening (http:\/\/\S+)/.exec(out);
+      if (match?.[1]) resolve({ url: match[1], child });
+    });
+    child.once('exit', (code) => reject(new Error(`${script} exited with ${code}`)));
+  });
 }
 
-async function measure(stack: Stack, bench: BenchQuery) {
-  const { query, variables } = bench.text(stack);
-  for (let i = 0; i < 2; i++) await stack.query(query, variables);
-  stack.sim.clearLog();
+function stop(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    child.once('exit', () => resolve());
+    child.kill('SIGTERM');
+  });
+}
+
+async function post(url: string, query: string, variables?: Record<string, unknown>): Promise<any> {
+  const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query, variables }) });
+  const body = (await response.json()) as { data?: unknown; errors?: unknown[] };
+  if (body.errors) throw new Error(`bench query failed: ${JSON.stringify(body.errors[0])}`);
+  return body.data;
+}
+
+/** One whole walk: every GraphQL request of it, one after another. */
+async function walk(url: string, bench: BenchQuery): Promise<unknown[]> {
+  const pages: unknown[] = [];
+  let after: string | null = null;
+  do {
+    const data = await post(url, bench.requests(after).query, variablesFor(bench, fleet, after));
+    pages.push(data);
+    after = bench.next(data);
+  } while (after !== null);
+  return pages;
+}
+
+const median = (xs: number[]) => percentile(xs, 50);
+function percentile(xs: number[], p: number): number {
+  const sorted = [...xs].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] ?? NaN;
+}
+
+async function timeWalks(url: string, bench: BenchQuery, rounds: number): Promise<number[]> {
+  await walk(url, bench);
   const times: number[] = [];
-  for (let i = 0; i < ROUNDS; i++) {
-    const start = performance.now();
-    const { body } = await stack.query(query, variables);
-    times.push(performance.now() - start);
-    if (body.errors) throw new Error(`bench query failed: ${JSON.stringify(body.errors[0])}`);
+  for (let i = 0; i < rounds; i++) {
+    const started = performance.now();
+    await walk(url, bench);
+    times.push(performance.now() - started);
   }
-  const counts = stack.callCounts();
-  const perRun = Object.fromEntries(Object.entries(counts).map(([source, n]) => [source, n / ROUNDS]));
-  times.sort((a, b) => a - b);
-  return { median: percentile(times, 50), p95: percentile(times, 95), perRun };
+  return times;
 }
 
-const rows: string[][] = [];
-for (const latency of LATENCIES) {
-  const stack = await startStack({ simulator: { latencyMs: latency }, portgraph: { upstreamTimeoutMs: 10_000 } });
+function countBySource(log: CallLogEntry[]): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const entry of log) counts[entry.source] = (counts[entry.source] ?? 0) + 1;
+  return counts;
+}
+
+const show = (counts: Record<string, number>) =>
+  ['nova', 'vpc', 'hss', 'zstack'].filter((s) => counts[s] !== undefined).map((s) => `${s} ${counts[s]}`).join(', ') || '0';
+
+async function callsOfOneWalk(sim: SimProcess, url: string, bench: BenchQuery) {
+  await sim.clearLog();
+  await walk(url, bench);
+  return countBySource(await sim.log());
+}
+
+function table(header: string[], rows: string[][]): string {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]?.length ?? 0)));
+  const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i] ?? 0)).join(' | ')} |`;
+  return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
+}
+
+async function load(url: string, bench: BenchQuery, options: { duration?: number; amount?: number }) {
+  const { query, variables } = bench.requests(null);
+  const result = await autocannon({
+    url,
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ query, variables: variablesFor(bench, fleet, null) ?? variables }),
+    connections: CONCURRENCY,
+    ...(options.amount === undefined ? { duration: (options.duration ?? DURATION_MS) / 1000 } : { amount: options.amount }),
+  });
+  if (result.non2xx > 0 || result.errors > 0) throw new Error(`load run had ${result.non2xx} non-2xx answers and ${result.errors} errors`);
+  return result.requests.total / result.duration;
+}
+
+async function main(): Promise<void> {
+  const sections: string[] = [];
+  const say = (text: string) => {
+    console.log(text);
+    sections.push(text);
+  };
+  const sim = await startSimProcess();
+  const pg = await startWorker('portgraph-worker.ts', { SIM_URL: sim.url, MODE: 'portgraph' }, ['--expose-gc']);
+  const naive = await startWorker('portgraph-worker.ts', { SIM_URL: sim.url, MODE: 'naive' });
   try {
-    for (const bench of QUERIES) {
-      const { median, p95, perRun } = await measure(stack, bench);
-      const floor = bench.layers * latency;
-      const calls = ['nova', 'vpc', 'hss', 'zstack']
-        .filter((s) => perRun[s] !== undefined)
-        .map((s) => `${s} ${perRun[s]}`)
-        .join(', ');
-      rows.push([bench.name, `${latency}`, median.toFixed(1), p95.toFixed(1), `${floor} (${bench.layers}×L)`, (median - floor).toFixed(1), calls]);
+    const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'CPU'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`;
+    say(`# portgraph bench\n\nMachine: ${machine}. The simulated cloud, portgraph and the direct client each run in a process of their own on 127.0.0.1.\n`);
+
+    // 1. Latency against the floor, calls against the minimum, and the naive set beside them.
+    const fleetWalk = BENCH_QUERIES.find((q) => q.name === 'fleet walk');
+    if (fleetWalk === undefined) throw new Error('no fleet walk');
+    const rows: string[][] = [];
+    for (const latency of LATENCIES) {
+      await sim.setLatency(latency);
+      for (const bench of BENCH_QUERIES) {
+        const times = await timeWalks(pg.url, bench, ROUNDS);
+        const calls = await callsOfOneWalk(sim, pg.url, bench);
+        const minimum = countBySource(bench.minimumCalls(fleet, DEMO_PROJECT_ID).map((c) => ({ source: c.route.split('.')[0] }) as CallLogEntry));
+        const naiveTimes = await timeWalks(naive.url, bench, NAIVE_ROUNDS);
+        const naiveCalls = await callsOfOneWalk(sim, naive.url, bench);
+        const floor = bench.layers(fleet) * latency;
+        rows.push([
+          bench.name,
+          String(latency),
+          median(times).toFixed(1),
+          percentile(times, 95).toFixed(1),
+          `${floor} (${bench.layers(fleet)}×L)`,
+          (median(times) - floor).toFixed(1),
+          show(calls),
+          show(minimum),
+          median(naiveTimes).toFixed(1),
+          show(naiveCalls),
+        ]);
+        console.error(`  measured ${bench.name} at L=${latency}`);
+      }
     }
+    say(`## Latency and upstream calls (${ROUNDS} walks per cell; naive ${NAIVE_ROUNDS})\n`);
+    say(
+      table(
+        ['query', 'L ms', 'median ms', 'p95 ms', 'floor ms', 'over floor', 'upstream calls', 'minimum', 'naive median ms', 'naive calls'],
+        rows,
+      ) + '\n',
+    );
+
+    // 2. Throughput at L = 0: portgraph, the direct client and the naive set under the same load.
+    await sim.setLatency(0);
+    const direct = spawnScript(import.meta.url, './direct-worker.ts', [], {
+      env: { ...process.env, SIM_URL: sim.url, CONCURRENCY: String(CONCURRENCY), DURATION_MS: String(DURATION_MS) },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let directOut = '';
+    direct.stdout?.on('data', (chunk: Buffer) => (directOut += chunk.toString()));
+    await new Promise((resolve) => direct.once('exit', resolve));
+    const directResult = JSON.parse(directOut.trim().split('\n').at(-1) ?? '{}') as { requests: number; seconds: number };
+    const directRate = directResult.requests / directResult.seconds;
+    const pgRate = await load(pg.url, fleetWalk, {});
+    const naiveRate = await load(naive.url, fleetWalk, {});
+    say(`## Fleet-walk throughput at L = 0 (${CONCURRENCY} concurrent clients, ${DURATION_MS / 1000} s each)\n`);
+    say(
+      table(
+        ['client', 'walks/s', 'vs direct'],
+        [
+          ['direct REST client', directRate.toFixed(1), '1.00×'],
+          ['portgraph', pgRate.toFixed(1), `${(pgRate / directRate).toFixed(2)}×`],
+          ['naive resolver set', naiveRate.toFixed(1), `${(naiveRate / directRate).toFixed(2)}×`],
+        ],
+      ) + '\n',
+    );
+
+    // 3. Memory: rounds of fleet walks, heap after gc() each round, peak RSS.
+    const memoryRows: string[][] = [];
+    const heaps: number[] = [];
+    let peakRss = 0;
+    for (let round = 1; round <= MEMORY_ROUNDS; round++) {
+      await load(pg.url, fleetWalk, { amount: MEMORY_REQUESTS });
+      const memory = (await (await fetch(pg.url.replace('/graphql', '/__bench/memory'))).json()) as { heapUsed: number; rss: number; maxRss: number };
+      heaps.push(memory.heapUsed);
+      peakRss = Math.max(peakRss, memory.maxRss);
+      memoryRows.push([String(round), (memory.heapUsed / 2 ** 20).toFixed(1), (memory.rss / 2 ** 20).toFixed(1)]);
+      console.error(`  memory round ${round}`);
+    }
+    const growth = heaps.length >= 2 ? ((heaps.at(-1) ?? 0) - (heaps[1] ?? 0)) / 2 ** 20 : NaN;
+    say(`## Memory: ${MEMORY_ROUNDS} rounds of ${MEMORY_REQUESTS} fleet walks (portgraph process)\n`);
+    say(table(['round', 'heap after gc MiB', 'RSS MiB'], memoryRows) + '\n');
+    say(`Heap growth from round 2 to round ${MEMORY_ROUNDS}: ${growth.toFixed(2)} MiB. Peak RSS: ${(peakRss / 2 ** 20).toFixed(1)} MiB.\n`);
   } finally {
-    await stack.close();
+    await Promise.all([stop(pg.child), stop(naive.child), sim.close()]);
   }
+  if (WRITE) writeFileSync(join(process.cwd(), 'BENCH.md'), `${sections.join('\n')}\n`);
 }
 
-const header = ['query', 'L ms', 'median ms', 'p95 ms', 'floor ms', 'over floor ms', 'upstream calls per query'];
-const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]?.length ?? 0)));
-const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i] ?? 0)).join(' | ')} |`;
-console.log(`portgraph bench — ${ROUNDS} rounds per cell, Node ${process.version}, simulated cloud on 127.0.0.1\n`);
-console.log(line(header));
-console.log(line(widths.map((w) => '-'.repeat(w))));
-for (const row of rows) console.log(line(row));
+await main();

@@ -1,7 +1,7 @@
 // The simulated cloud in a child process, so its CPU is not counted against the client measured.
-import { spawn, type ChildProcess } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+import type { ChildProcess } from 'node:child_process';
 import type { CallLogEntry } from '../src/simulator/index.js';
+import { spawnScript } from './spawn-script.js';
 
 export interface SimProcess {
   url: string;
@@ -11,10 +11,8 @@ export interface SimProcess {
   close(): Promise<void>;
 }
 
-const MAIN = fileURLToPath(new URL('../src/simulator/main.ts', import.meta.url));
-
 export async function startSimProcess(): Promise<SimProcess> {
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', MAIN], {
+  const child: ChildProcess = spawnScript(import.meta.url, '../src/simulator/main.ts', [], {
     env: { ...process.env, SIM_PORT: '0', SIM_HOST: '127.0.0.1' },
     stdio: ['ignore', 'pipe', 'inherit'],
   });

@@ -1,0 +1,59 @@
+// portgraph (or the naive resolver set) in a process of its own, pointed at the simulated cloud;
+// GET /__bench/memory collects garbage and answers the heap and RSS.
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createYoga } from 'graphql-yoga';
+import { createPortgraph } from '../src/server.js';
+import { DEMO_OS_TOKEN, DEMO_PROJECT_ID, DEMO_ZSTACK_SESSION } from '../src/simulator/index.js';
+import { createHttp } from '../src/sources/http.js';
+import { HssClient } from '../src/sources/hss.js';
+import { NovaClient } from '../src/sources/nova.js';
+import { VpcClient } from '../src/sources/vpc.js';
+import { tokenAuthenticator } from '../src/context.js';
+import { buildNaiveSchema, type NaiveContext } from './naive-resolvers.js';
+
+const simUrl = process.env['SIM_URL'] ?? '';
+const mode = process.env['MODE'] ?? 'portgraph';
+const settings = { upstreamTimeoutMs: 30_000, requestDeadlineMs: 120_000, upstreamCacheTtlMs: 0 };
+
+function handler() {
+  if (mode === 'naive') {
+    const http = createHttp({ timeoutMs: settings.upstreamTimeoutMs });
+    const base = { baseUrl: simUrl, projectId: DEMO_PROJECT_ID, http };
+    const clients = { nova: new NovaClient(base), vpc: new VpcClient(base), hss: new HssClient(base) };
+    const auth = tokenAuthenticator(DEMO_OS_TOKEN);
+    return createYoga<Record<string, never>, NaiveContext>({
+      schema: buildNaiveSchema(),
+      context: () => ({ ...clients, scope: { auth, deadline: Date.now() + settings.requestDeadlineMs } }),
+      graphiql: false,
+      logging: false,
+    });
+  }
+  return createPortgraph({
+    ...settings,
+    novaUrl: simUrl,
+    vpcUrl: simUrl,
+    hssUrl: simUrl,
+    zstackUrl: simUrl,
+    projectId: DEMO_PROJECT_ID,
+    osToken: DEMO_OS_TOKEN,
+    zstackSessionId: DEMO_ZSTACK_SESSION,
+    passwordLogin: undefined,
+    akSk: undefined,
+    zstackAccount: undefined,
+  }).yoga;
+}
+
+const graphql = handler();
+const server = createServer((req, res) => {
+  if (req.url === '/__bench/memory') {
+    (globalThis as { gc?: () => void }).gc?.();
+    const { heapUsed, rss } = process.memoryUsage();
+    res.setHeader('content-type', 'application/json');
+    res.end(JSON.stringify({ heapUsed, rss, maxRss: process.resourceUsage().maxRSS * 1024 }));
+    return;
+  }
+  void graphql(req, res);
+});
+server.listen(0, '127.0.0.1', () => console.log(`listening http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql`));
+process.once('SIGTERM', () => process.exit(0));
