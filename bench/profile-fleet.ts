@@ -10,7 +10,7 @@ const sim = await startSimProcess();
 const portgraph = createPortgraph({
   novaUrl: sim.url, vpcUrl: sim.url, hssUrl: sim.url, zstackUrl: sim.url, projectId: DEMO_PROJECT_ID,
   osToken: DEMO_OS_TOKEN, zstackSessionId: DEMO_ZSTACK_SESSION, passwordLogin: undefined, akSk: undefined,
-  zstackAccount: undefined, upstreamTimeoutMs: 10_000, requestDeadlineMs: 30_000,
+  zstackAccount: undefined, upstreamTimeoutMs: 10_000, requestDeadlineMs: 30_000, upstreamCacheTtlMs: 0,
 });
 const server = createServer(portgraph.yoga);
 await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
@@ -22,18 +22,21 @@ const once = async () => {
   await r.text();
   return performance.now() - t;
 };
-for (let i = 0; i < 5; i++) await once();
-const times: number[] = [];
-for (let i = 0; i < Number(process.env.N ?? 40); i++) times.push(await once());
-times.sort((a, b) => a - b);
-console.log('median', times[Math.floor(times.length / 2)]?.toFixed(1), 'ms');
-for (const L of [50]) {
-  await sim.setLatency(L);
-  const t2: number[] = [];
-  for (let i = 0; i < 10; i++) t2.push(await once());
-  t2.sort((a, b) => a - b);
-  console.log(`L=${L} median`, t2[5]?.toFixed(1));
-}
+const summary = (times: number[]) => {
+  const sorted = [...times].sort((a, b) => a - b);
+  const at = (p: number) => sorted[Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1)]?.toFixed(1);
+  return `median ${at(0.5)} ms, p95 ${at(0.95)} ms (${times.length} walks)`;
+};
+const walks = async (n: number) => {
+  const times: number[] = [];
+  for (let i = 0; i < n; i++) times.push(await once());
+  return times;
+};
+await walks(5);
+console.log('L=0', summary(await walks(Number(process.env.N ?? 30))));
+await sim.setLatency(50);
+await walks(2);
+console.log('L=50', summary(await walks(Number(process.env.N50 ?? 15))));
 server.closeAllConnections();
 server.close();
 await portgraph.close();

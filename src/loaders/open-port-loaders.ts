@@ -1,7 +1,8 @@
 import DataLoader from 'dataloader';
+import type { OpenPortParent } from '../model.js';
 import type { CallScope } from '../sources/http.js';
 import { HSS_MAX_LIMIT, HSS_MIN_LIMIT, type HssClient } from '../sources/hss.js';
-import type { HssOpenPort, HssPage, HssPortStatistic, HssStatisticsQuery } from '../sources/records.js';
+import type { HssPage, HssPortStatistic, HssStatisticsQuery } from '../sources/records.js';
 import { configured, queryKey, settle } from './settle.js';
 
 /** A window of statistics rows: `first` rows from `offset`, with the filter. */
@@ -30,9 +31,9 @@ export function openPortLoaders(client: HssClient | undefined, scope: CallScope)
   }
 
   return {
-    /** Every open port HSS sees on a host (all pages). */
-    openPorts: new DataLoader<string, HssOpenPort[]>((hostIds) =>
-      settle(hostIds, (hostId) => hss().listAllOpenPorts(scope, hostId)),
+    /** Every open port HSS sees on a host (all pages), with the id of the server it was fetched for. */
+    openPorts: new DataLoader<string, OpenPortParent[]>((hostIds) =>
+      settle(hostIds, async (hostId) => (await hss().listAllOpenPorts(scope, hostId)).map((p) => ({ ...p, serverId: hostId }))),
     ),
     statistics: new DataLoader<StatisticsKey, HssPage<HssPortStatistic>, string>(
       (keys) => settle(keys, statisticsWindow),

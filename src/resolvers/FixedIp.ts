@@ -6,9 +6,8 @@ export const FixedIp: FixedIpResolvers = {
   ipAddress: (ip) => ip.ip_address,
   subnet: (ip) => ({ id: ip.subnet_id }),
   openPorts: async (ip, args, { loaders }) => {
-    const serverId = ip.serverId;
-    if (serverId === undefined) return [];
-    const reachable = (await loaders.openPorts.load(serverId)).filter((p) => listensOn(p.laddr, ip.ip_address));
-    return filterOpenPorts(reachable, args).map((p) => ({ ...p, serverId }));
+    if (ip.serverId === undefined) return [];
+    const reachable = (await loaders.openPorts.load(ip.serverId)).filter((p) => listensOn(p.laddr, ip.ip_address));
+    return filterOpenPorts(reachable, args);
   },
 };

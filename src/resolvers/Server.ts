@@ -22,6 +22,5 @@ export const Server: ServerResolvers = {
   status: async (server, _, context) => (await record(server, context))?.status ?? null,
   interfaces: async (server, _, { loaders }) =>
     (await loaders.interfaces.load(server.id)).map((attachment) => ({ ...attachment, serverId: server.id })),
-  openPorts: async (server, args, { loaders }) =>
-    filterOpenPorts(await loaders.openPorts.load(server.id), args).map((p) => ({ ...p, serverId: server.id })),
+  openPorts: async (server, args, { loaders }) => filterOpenPorts(await loaders.openPorts.load(server.id), args),
 };

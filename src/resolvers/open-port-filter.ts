@@ -8,7 +8,7 @@ export interface OpenPortArgs {
 }
 
 /** The `protocol` and `port` arguments of the open-port fields, applied to HSS records. */
-export function filterOpenPorts(ports: readonly HssOpenPort[], args: OpenPortArgs): HssOpenPort[] {
+export function filterOpenPorts<T extends HssOpenPort>(ports: readonly T[], args: OpenPortArgs): T[] {
   const port = checkPort(args.port);
   return ports.filter((p) => {
     const protocol = toProtocol(p.type)?.protocol;

@@ -9,6 +9,8 @@ import { selects } from './selection.js';
  */
 export function prefetchServerFields(loaders: Loaders, ids: readonly string[], info: GraphQLResolveInfo): void {
   const ignore = () => undefined;
-  if (selects(info, 'interfaces', 'Server')) for (const id of ids) loaders.interfaces.load(id).catch(ignore);
+  // Open ports first: a host with more than one HSS page needs a second round trip once its first
+  // page is back, so that page is sent, and its answer handled, ahead of the interfaces.
   if (selects(info, 'openPorts', 'Server')) for (const id of ids) loaders.openPorts.load(id).catch(ignore);
+  if (selects(info, 'interfaces', 'Server')) for (const id of ids) loaders.interfaces.load(id).catch(ignore);
 }

@@ -1,7 +1,23 @@
 import { isIPv4, isIPv6 } from 'node:net';
 
+// A fleet walk asks about the same few addresses once per open port and fixed IP. An address
+// with a zone is at most 45 + 1 + 16 characters; anything longer is not kept.
+const MAX_REMEMBERED = 4096;
+const MAX_ADDRESS_LENGTH = 64;
+const remembered = new Map<string, string | null>();
+
 /** The address in a canonical text form, so that `::0:1` and `::1` compare equal; null if not an IP. */
 export function canonicalIp(address: string): string | null {
+  let canonical = remembered.get(address);
+  if (canonical === undefined) {
+    canonical = canonicalise(address);
+    if (remembered.size >= MAX_REMEMBERED) remembered.clear();
+    if (address.length <= MAX_ADDRESS_LENGTH) remembered.set(address, canonical);
+  }
+  return canonical;
+}
+
+function canonicalise(address: string): string | null {
   const text = address.trim().toLowerCase().replace(/%.*$/, '');
   if (isIPv4(text)) return text;
   if (!isIPv6(text)) return null;

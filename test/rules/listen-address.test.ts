@@ -34,6 +34,16 @@ describe('which open ports are on which fixed IP', () => {
     expect(canonicalIp('64:ff9b::1.2.3.4')).toBe('64:ff9b:0:0:0:0:102:304');
   });
 
+  it('answers the same however many addresses it has been asked about before', () => {
+    const addresses = Array.from({ length: 10_000 }, (_, i) => `10.${i >> 16}.${(i >> 8) & 255}.${i & 255}`);
+    expect(addresses.filter((a) => canonicalIp(a) !== a)).toEqual([]);
+    expect(canonicalIp('2001:DB8::5')).toBe('2001:db8:0:0:0:0:0:5');
+    expect(canonicalIp('2001:DB8::5')).toBe('2001:db8:0:0:0:0:0:5');
+    expect(listensOn('::', '10.0.0.1')).toBe(true);
+    expect(canonicalIp(`::1${'%eth0'.repeat(20)}`)).toBe('0:0:0:0:0:0:0:1');
+    expect(canonicalIp('x'.repeat(100))).toBeNull();
+  });
+
   it('treats a missing or malformed listen address as on no IP', () => {
     expect(listensOn(undefined, '10.0.0.1')).toBe(false);
     expect(listensOn('*', '10.0.0.1')).toBe(false);

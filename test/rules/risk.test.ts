@@ -18,6 +18,8 @@ describe('risk normalisation', () => {
   it('names TCP6 and UDP6 as their protocol with the IPv6 flag', () => {
     expect(toProtocol('TCP')).toEqual({ protocol: 'TCP', ipv6: false });
     expect(toProtocol('udp6')).toEqual({ protocol: 'UDP', ipv6: true });
+    expect(toProtocol(' tcp6 ')).toEqual({ protocol: 'TCP', ipv6: true });
     expect(toProtocol('SCTP')).toBeNull();
+    expect(toProtocol('constructor')).toBeNull();
   });
 });
