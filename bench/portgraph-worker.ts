@@ -48,9 +48,9 @@ const graphql = handler();
 const server = createServer((req, res) => {
   if (req.url === '/__bench/memory') {
     (globalThis as { gc?: () => void }).gc?.();
-    const { heapUsed, rss } = process.memoryUsage();
+    const { heapUsed, heapTotal, external, arrayBuffers, rss } = process.memoryUsage();
     res.setHeader('content-type', 'application/json');
-    res.end(JSON.stringify({ heapUsed, rss, maxRss: process.resourceUsage().maxRSS * 1024 }));
+    res.end(JSON.stringify({ heapUsed, heapTotal, external, arrayBuffers, rss, maxRss: process.resourceUsage().maxRSS * 1024 }));
     return;
   }
   void graphql(req, res);

@@ -130,7 +130,8 @@ async function main(): Promise<void> {
     sections.push(text);
   };
   const sim = await startSimProcess();
-  const pg = await startWorker('portgraph-worker.ts', { SIM_URL: sim.url, MODE: 'portgraph' }, ['--expose-gc']);
+  const nodeArgs = (process.env['BENCH_NODE_ARGS'] ?? '').split(' ').filter((a) => a !== '');
+  const pg = await startWorker('portgraph-worker.ts', { SIM_URL: sim.url, MODE: 'portgraph' }, ['--expose-gc', ...nodeArgs]);
   const naive = await startWorker('portgraph-worker.ts', { SIM_URL: sim.url, MODE: 'naive' });
   try {
     const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'CPU'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`;
@@ -203,15 +204,22 @@ async function main(): Promise<void> {
     let peakRss = 0;
     for (let round = 1; round <= MEMORY_ROUNDS; round++) {
       await load(pg.url, fleetWalk, { amount: MEMORY_REQUESTS });
-      const memory = (await (await fetch(pg.url.replace('/graphql', '/__bench/memory'))).json()) as { heapUsed: number; rss: number; maxRss: number };
+      const memory = (await (await fetch(pg.url.replace('/graphql', '/__bench/memory'))).json()) as {
+        heapUsed: number;
+        heapTotal: number;
+        external: number;
+        rss: number;
+        maxRss: number;
+      };
       heaps.push(memory.heapUsed);
       peakRss = Math.max(peakRss, memory.maxRss);
-      memoryRows.push([String(round), (memory.heapUsed / 2 ** 20).toFixed(1), (memory.rss / 2 ** 20).toFixed(1)]);
+      const mib = (bytes: number) => (bytes / 2 ** 20).toFixed(1);
+      memoryRows.push([String(round), mib(memory.heapUsed), mib(memory.heapTotal), mib(memory.external), mib(memory.rss)]);
       console.error(`  memory round ${round}`);
     }
     const growth = heaps.length >= 2 ? ((heaps.at(-1) ?? 0) - (heaps[1] ?? 0)) / 2 ** 20 : NaN;
     say(`## Memory: ${MEMORY_ROUNDS} rounds of ${MEMORY_REQUESTS} fleet walks (portgraph process)\n`);
-    say(table(['round', 'heap after gc MiB', 'RSS MiB'], memoryRows) + '\n');
+    say(table(['round', 'heap used after gc MiB', 'heap total MiB', 'external MiB', 'RSS MiB'], memoryRows) + '\n');
     say(`Heap growth from round 2 to round ${MEMORY_ROUNDS}: ${growth.toFixed(2)} MiB. Peak RSS: ${(peakRss / 2 ** 20).toFixed(1)} MiB.\n`);
   } finally {
     await Promise.all([stop(pg.child), stop(naive.child), sim.close()]);
