@@ -2,6 +2,7 @@ import { getGlobalDispatcher, request } from 'undici';
 import type { Dispatcher } from 'undici';
 import { UpstreamError } from '../sources/errors.js';
 import type { SourceName, UpstreamErrorCode } from '../sources/errors.js';
+import { errorCode } from '../sources/attempt.js';
 
 /** Enough for a Keystone answer with a large catalog; a login answer past this is not one. */
 const MAX_LOGIN_BODY_BYTES = 8 * 1024 * 1024;
@@ -80,16 +81,6 @@ function transportError(call: LoginCall, error: unknown, timedOut: boolean): Ups
   }
   const reason = code === undefined ? 'it could not be reached' : `it could not be reached (${code})`;
   return loginError(call, 'UPSTREAM_UNAVAILABLE', reason, { retryable: true, cause: error });
-}
-
-/** `code` of the error, of its cause, or of the first of an AggregateError (happy eyeballs). */
-function errorCode(error: unknown, depth = 0): string | undefined {
-  if (typeof error !== 'object' || error === null || depth > 3) return undefined;
-  const own = (error as { code?: unknown }).code;
-  if (typeof own === 'string') return own;
-  const nested = (error as { errors?: unknown }).errors;
-  if (Array.isArray(nested) && nested.length > 0) return errorCode(nested[0], depth + 1);
-  return errorCode((error as { cause?: unknown }).cause, depth + 1);
 }
 
 export function loginError(

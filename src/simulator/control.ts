@@ -5,12 +5,16 @@ import type { Answer, CallLogEntry, Fault, RouteName } from './types.js';
 
 /** What the `/__sim/*` endpoints drive: the same operations the in-process API offers. */
 export interface ControlTarget {
+  /** Every upstream request in arrival order (control requests are not logged). */
   log: CallLogEntry[];
   clearLog(): void;
   setLatency(ms: number): void;
+  /** Several faults may be queued; the first matching one with times left applies. */
   inject(route: RouteName | '*', fault: Fault): void;
   clearFaults(): void;
+  /** Every token and session issued so far expires now; static `osTokens` and `zstackSessions` never do. */
   expireTokens(): void;
+  /** Successful logins so far. */
   logins(): { keystone: number; zstack: number };
 }
 

@@ -8,7 +8,7 @@ import {
 } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { isSdkSigned, parseSdkAuthorization } from './aksk-verify.js';
-import { handleControl } from './control.js';
+import { handleControl, type ControlTarget } from './control.js';
 import {
   faultAnswer,
   malformedAnswer,
@@ -75,22 +75,11 @@ export interface SimulatorOptions {
   logLimit?: number;
 }
 
-export interface Simulator {
+export interface Simulator extends ControlTarget {
   /** 'http://127.0.0.1:PORT', no trailing slash. */
   url: string;
   projectId: string;
   fleet: Fleet;
-  /** Every upstream request in arrival order (control requests are not logged). */
-  log: CallLogEntry[];
-  clearLog(): void;
-  setLatency(ms: number): void;
-  /** Several faults may be queued; the first matching one with times left applies. */
-  inject(route: RouteName | '*', fault: Fault): void;
-  clearFaults(): void;
-  /** Every token and session issued so far expires now; static `osTokens` and `zstackSessions` never do. */
-  expireTokens(): void;
-  /** Successful logins so far. */
-  logins(): { keystone: number; zstack: number };
   /**
    * Stops accepting connections and drops open ones, keeping all state: until `startListening()`
    * every connection to `url` is refused.

@@ -221,7 +221,7 @@ function transport(
 }
 
 /** `code` of the error, of its cause, or of the first of an AggregateError (happy eyeballs). */
-function errorCode(error: unknown, depth = 0): string | undefined {
+export function errorCode(error: unknown, depth = 0): string | undefined {
   if (typeof error !== 'object' || error === null || depth > 3) return undefined;
   const own = (error as { code?: unknown }).code;
   if (typeof own === 'string') return own;
