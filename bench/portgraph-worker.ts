@@ -4,7 +4,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createYoga } from 'graphql-yoga';
 import { createPortgraph } from '../src/server.js';
-import { DEMO_OS_TOKEN, DEMO_PROJECT_ID, DEMO_ZSTACK_SESSION } from '../src/simulator/index.js';
+import { DEMO_OS_TOKEN, DEMO_PROJECT_ID, simulatedCloudSettings } from '../src/simulator/index.js';
 import { createHttp } from '../src/sources/http.js';
 import { HssClient } from '../src/sources/hss.js';
 import { NovaClient } from '../src/sources/nova.js';
@@ -29,19 +29,7 @@ function handler() {
       logging: false,
     });
   }
-  return createPortgraph({
-    ...settings,
-    novaUrl: simUrl,
-    vpcUrl: simUrl,
-    hssUrl: simUrl,
-    zstackUrl: simUrl,
-    projectId: DEMO_PROJECT_ID,
-    osToken: DEMO_OS_TOKEN,
-    zstackSessionId: DEMO_ZSTACK_SESSION,
-    passwordLogin: undefined,
-    akSk: undefined,
-    zstackAccount: undefined,
-  }).yoga;
+  return createPortgraph({ ...settings, ...simulatedCloudSettings(simUrl) }).yoga;
 }
 
 const graphql = handler();

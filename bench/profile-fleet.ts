@@ -2,15 +2,16 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createPortgraph } from '../src/server.js';
-import { DEMO_OS_TOKEN, DEMO_PROJECT_ID, DEMO_ZSTACK_SESSION } from '../src/simulator/index.js';
+import { simulatedCloudSettings } from '../src/simulator/index.js';
 import { SERVER_WALK } from '../test/integration/expected.js';
 import { startSimProcess } from './sim-process.js';
 
 const sim = await startSimProcess();
 const portgraph = createPortgraph({
-  novaUrl: sim.url, vpcUrl: sim.url, hssUrl: sim.url, zstackUrl: sim.url, projectId: DEMO_PROJECT_ID,
-  osToken: DEMO_OS_TOKEN, zstackSessionId: DEMO_ZSTACK_SESSION, passwordLogin: undefined, akSk: undefined,
-  zstackAccount: undefined, upstreamTimeoutMs: 10_000, requestDeadlineMs: 30_000, upstreamCacheTtlMs: 0,
+  ...simulatedCloudSettings(sim.url),
+  upstreamTimeoutMs: 10_000,
+  requestDeadlineMs: 30_000,
+  upstreamCacheTtlMs: 0,
 });
 const server = createServer(portgraph.yoga);
 await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));

@@ -11,7 +11,7 @@ import {
   type SelectionSetNode,
 } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
-import { checkFirst, checkId, checkIpAddress, checkPort, badInput } from './rules/arguments.js';
+import { badInput, checkFirst, checkId, checkIpAddress, checkPort, checkPortString, isId } from './rules/arguments.js';
 import { decodeMarker, decodeOffset } from './rules/cursor.js';
 
 type Args = Record<string, unknown>;
@@ -37,13 +37,12 @@ function checkField(coordinate: string, args: Args, argTypes: Map<string, string
     checkPort(filter['port'] as number | null | undefined, 'filter.port');
     if (typeof filter['ipAddress'] === 'string') checkIpAddress(filter['ipAddress'], 'filter.ipAddress');
     if (typeof filter['subnetId'] === 'string') checkId(filter['subnetId'], 'filter.subnetId');
-    const portString = filter['portString'];
-    if (typeof portString === 'string' && !/^\d{1,5}$/.test(portString)) throw badInput('filter.portString', 'must be 1–5 digits');
+    if (typeof filter['portString'] === 'string') checkPortString(filter['portString']);
   }
   if (coordinate === 'Query._entities' && Array.isArray(args['representations'])) {
     args['representations'].forEach((rep: unknown, index) => {
       const id = (rep as Args | null)?.['id'];
-      if (id !== undefined && (typeof id !== 'string' || !/^[A-Za-z0-9_-]{1,128}$/.test(id))) {
+      if (id !== undefined && !isId(id)) {
         throw badInput(`representations[${index}].id`, 'must be 1–128 letters, digits, "-" or "_"');
       }
     });

@@ -2,7 +2,7 @@ import { createServer } from 'node:http';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { createLogger } from './logging.js';
 import { createPortgraph } from './server.js';
-import { DEMO_OS_TOKEN, DEMO_ZSTACK_SESSION, startSimulator } from './simulator/index.js';
+import { simulatedCloudSettings, startSimulator } from './simulator/index.js';
 
 /** How each source is reached and authenticated: kinds only, never a value. */
 function describeSources(config: Config): Record<string, string> {
@@ -33,16 +33,7 @@ async function main(): Promise<void> {
   // Demo mode: the simulated cloud runs in this process and the real clients talk to it over HTTP.
   const simulator = config.demo ? await startSimulator() : undefined;
   if (simulator !== undefined) {
-    config = {
-      ...config,
-      novaUrl: simulator.url,
-      vpcUrl: simulator.url,
-      hssUrl: simulator.url,
-      zstackUrl: simulator.url,
-      projectId: simulator.projectId,
-      osToken: DEMO_OS_TOKEN,
-      zstackSessionId: DEMO_ZSTACK_SESSION,
-    };
+    config = { ...config, ...simulatedCloudSettings(simulator.url, simulator.projectId) };
   }
 
   const portgraph = createPortgraph({ ...config, logger });

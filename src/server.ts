@@ -88,11 +88,13 @@ function createCredentials(settings: PortgraphSettings): ConfiguredCredentials {
 }
 
 function logCall(logger: Logger, event: CallEvent): void {
-  const fields = { source: event.source, path: event.path, status: event.status, attempt: event.attempt, ms: Math.round(event.ms), code: event.code };
-  if (event.outcome === 'ok' || event.outcome === 'cache-hit' || event.outcome === 'coalesced') {
-    logger.debug({ ...fields, outcome: event.outcome }, 'upstream call');
-  }
-  else logger.warn({ ...fields, outcome: event.outcome }, `upstream call ${event.outcome}`);
+  const quiet = event.outcome === 'ok' || event.outcome === 'cache-hit' || event.outcome === 'coalesced';
+  // Called for every upstream attempt: build nothing when the level is off.
+  if (!logger.isLevelEnabled(quiet ? 'debug' : 'warn')) return;
+  const { source, path, status, attempt, code, outcome } = event;
+  const fields = { source, path, status, attempt, ms: Math.round(event.ms), code, outcome };
+  if (quiet) logger.debug(fields, 'upstream call');
+  else logger.warn(fields, `upstream call ${outcome}`);
 }
 
 /** The GraphQL server over the configured upstreams. Process-wide things are made here, once. */

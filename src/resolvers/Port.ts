@@ -1,7 +1,5 @@
 import type { PortResolvers } from '../generated/resolvers-types.js';
-import { checkId } from '../rules/arguments.js';
-
-const SERVER_ID = /^[A-Za-z0-9_-]{1,128}$/;
+import { checkId, isId } from '../rules/arguments.js';
 
 export const Port: PortResolvers = {
   __resolveReference: ({ id }, { loaders }) => loaders.port.load({ id: checkId(id) }),
@@ -13,7 +11,7 @@ export const Port: PortResolvers = {
     (p.fixed_ips ?? []).map((ip) => ({ ...ip, serverId: p.device_id === '' ? undefined : p.device_id })),
   // A device id may name a DHCP agent or router rather than a server: Nova's 404 then gives null.
   server: async (p, _, { loaders }) => {
-    if (p.device_id === undefined || !SERVER_ID.test(p.device_id)) return null;
+    if (!isId(p.device_id)) return null;
     const found = await loaders.server.load(p.device_id);
     return found === null ? null : { id: found.id, record: found };
   },

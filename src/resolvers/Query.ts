@@ -1,5 +1,5 @@
 import type { QueryResolvers } from '../generated/resolvers-types.js';
-import { badInput, checkFirst, checkId, checkIpAddress, checkPort } from '../rules/arguments.js';
+import { checkFirst, checkId, checkIpAddress, checkPort, checkPortString } from '../rules/arguments.js';
 import { decodeMarker, decodeOffset, encodeCursor } from '../rules/cursor.js';
 import { toProtocol } from '../rules/risk.js';
 import { NOVA_MAX_LIMIT } from '../sources/nova.js';
@@ -53,14 +53,10 @@ export const Query: QueryResolvers = {
   openPortStatistics: async (_, { filter, first, after }, { loaders }) => {
     const count = checkFirst(first);
     const offset = decodeOffset('openPortStatistics', after);
-    const portString = filter?.portString ?? undefined;
-    if (portString !== undefined && !/^\d{1,5}$/.test(portString)) {
-      throw badInput('filter.portString', 'must be 1–5 digits');
-    }
     const page = await loaders.statistics.load({
       filter: {
         port: checkPort(filter?.port, 'filter.port'),
-        port_string: portString,
+        port_string: checkPortString(filter?.portString),
         type: filter?.protocol ?? undefined,
         category: filter?.category?.toLowerCase(),
       },

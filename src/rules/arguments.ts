@@ -13,6 +13,11 @@ export function badInput(argument: string, problem: string): GraphQLError {
 // Nothing an id can hold needs `/`, `?`, `#`, `%` or `.`, so none of them ever reaches a path.
 const ID_PATTERN = /^[A-Za-z0-9_-]{1,128}$/;
 
+/** Whether a value can be an upstream id (the same rule as `checkId`, without throwing). */
+export function isId(value: unknown): value is string {
+  return typeof value === 'string' && ID_PATTERN.test(value);
+}
+
 export function checkId(value: string, argument = 'id'): string {
   if (!ID_PATTERN.test(value)) {
     throw badInput(argument, 'must be 1–128 letters, digits, "-" or "_"');
@@ -39,5 +44,12 @@ export function checkFirst(value: number | null | undefined): number {
 /** An IP address filter goes into a query string, so only what an address can hold is allowed. */
 export function checkIpAddress(value: string, argument: string): string {
   if (!/^[0-9A-Fa-f.:]{2,45}$/.test(value)) throw badInput(argument, 'must be an IPv4 or IPv6 address');
+  return value;
+}
+
+/** HSS `port_string` is a fuzzy match on the port's digits. */
+export function checkPortString(value: string | null | undefined, argument = 'filter.portString'): string | undefined {
+  if (value == null) return undefined;
+  if (!/^\d{1,5}$/.test(value)) throw badInput(argument, 'must be 1–5 digits');
   return value;
 }

@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { json, text, writeAnswer } from './envelopes.js';
 import { parseFaultRequest } from './faults.js';
+import { readBody } from './request-body.js';
 import type { Answer, CallLogEntry, Fault, RouteName } from './types.js';
 
 /** What the `/__sim/*` endpoints drive: the same operations the in-process API offers. */
@@ -18,7 +19,6 @@ export interface ControlTarget {
   logins(): { keystone: number; zstack: number };
 }
 
-const MAX_BODY = 1024 * 1024;
 const NO_CONTENT: Answer = { status: 204, body: '', contentType: 'text/plain' };
 
 /** Control endpoints for the standalone simulator. Never logged, never delayed, never faulted. */
@@ -68,16 +68,10 @@ async function controlAnswer(req: IncomingMessage, path: string, target: Control
 
 /** The request body as JSON; undefined when it is not JSON or too large. */
 async function readJson(req: IncomingMessage): Promise<unknown> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    const buf = chunk as Buffer;
-    size += buf.length;
-    if (size > MAX_BODY) return undefined;
-    chunks.push(buf);
-  }
+  const body = await readBody(req);
+  if (body === undefined) return undefined;
   try {
-    return JSON.parse(Buffer.concat(chunks).toString('utf8')) as unknown;
+    return JSON.parse(body.toString('utf8')) as unknown;
   } catch {
     return undefined;
   }

@@ -20,3 +20,4 @@ export {
 } from './identity.js';
 export { startSimulator, type Simulator, type SimulatorOptions } from './server.js';
 export { ROUTE_NAMES, type CallLogEntry, type Fault, type RouteName, type SimSource } from './types.js';
+export { simulatedCloudSettings } from './portgraph-settings.js';

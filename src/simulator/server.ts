@@ -9,6 +9,7 @@ import {
 import type { AddressInfo } from 'node:net';
 import { isSdkSigned, parseSdkAuthorization } from './aksk-verify.js';
 import { handleControl, type ControlTarget } from './control.js';
+import { MAX_BODY_BYTES, readBody } from './request-body.js';
 import {
   faultAnswer,
   malformedAnswer,
@@ -102,7 +103,6 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
 }
 
 const MAX_HEADER_BYTES = 64 * 1024; // Huawei tokens run to several KB.
-const MAX_BODY_BYTES = 1024 * 1024;
 const DEFAULT_LOG_LIMIT = 100_000;
 const EMPTY = Buffer.alloc(0);
 
@@ -328,19 +328,6 @@ class SimulatedCloud implements Simulator {
 
 function hasBody(headers: IncomingHttpHeaders): boolean {
   return headers['transfer-encoding'] !== undefined || Number(headers['content-length'] ?? 0) > 0;
-}
-
-/** The whole request body, or undefined when it is over the limit. */
-async function readBody(req: IncomingMessage): Promise<Buffer | undefined> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    const buf = chunk as Buffer;
-    size += buf.length;
-    if (size > MAX_BODY_BYTES) return undefined;
-    chunks.push(buf);
-  }
-  return Buffer.concat(chunks);
 }
 
 /** The credential a request carried, preferring the kind its upstream uses. */

@@ -3,8 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { createLogger } from '../../src/logging.js';
 import { createPortgraph, type Portgraph, type PortgraphSettings } from '../../src/server.js';
 import {
-  DEMO_OS_TOKEN,
-  DEMO_ZSTACK_SESSION,
+  simulatedCloudSettings,
   startSimulator,
   type CallLogEntry,
   type SimSource,
@@ -44,16 +43,7 @@ export async function startStack(
   const sim = await startSimulator(options.simulator);
   const logs: string[] = [];
   const portgraph = createPortgraph({
-    novaUrl: sim.url,
-    vpcUrl: sim.url,
-    hssUrl: sim.url,
-    zstackUrl: sim.url,
-    projectId: sim.projectId,
-    osToken: DEMO_OS_TOKEN,
-    zstackSessionId: DEMO_ZSTACK_SESSION,
-    passwordLogin: undefined,
-    akSk: undefined,
-    zstackAccount: undefined,
+    ...simulatedCloudSettings(sim.url, sim.projectId),
     upstreamTimeoutMs: 2000,
     requestDeadlineMs: 10_000,
     upstreamCacheTtlMs: 0,
