@@ -48,34 +48,24 @@ export async function attempt(settings: AttemptSettings, input: AttemptInput): P
   };
   const refusal = await authorize(source, input.auth, outgoing);
   if (refusal) return { ok: false, error: refusal, sent: undefined };
-  const secrets = secretsOf(outgoing.headers);
-  const timer = new AttemptTimer(timeoutMs, signal);
-  let response: Dispatcher.ResponseData | undefined;
+  const exchange = new Exchange(timeoutMs, settings.maxResponseBytes, signal);
+  let reply: Reply;
   try {
-    response = await settings.dispatcher.request({
-      origin: outgoing.url.origin,
-      path: outgoing.url.pathname + outgoing.url.search,
-      method: 'GET',
-      headers: outgoing.headers,
-      signal: timer.signal,
-      headersTimeout: timeoutMs,
-      bodyTimeout: timeoutMs,
-    });
-    const { statusCode: status, headers } = response;
-    if (status < 200 || status > 299) {
-      const { text } = await readBody(response.body, MAX_ERROR_BODY_BYTES);
-      const error = errorResponse(source, status, headers, text, { secrets, requestPath: outgoing.url.pathname });
-      return { ok: false, error, sent: outgoing };
-    }
-    const { text, overflow, bytes } = await readBody(response.body, settings.maxResponseBytes);
+    reply = await exchange.send(settings.dispatcher, outgoing);
+  } catch (error) {
+    if (signal?.aborted) throw signal.reason;
+    return { ok: false, error: transportError(source, error, exchange), sent: outgoing };
+  }
+  const { status, headers, text, bytes, overflow } = reply;
+  if (status < 200 || status > 299) {
+    const redactions = { secrets: secretsOf(outgoing.headers), requestPath: outgoing.url.pathname };
+    return { ok: false, error: errorResponse(source, status, headers, text, redactions), sent: outgoing };
+  }
+  try {
     if (overflow) throw badResponse(source, status, `a body larger than ${settings.maxResponseBytes} bytes`);
     return { ok: true, response: { status, headers, json: parseSuccessBody(source, status, text) }, bytes };
   } catch (error) {
-    response?.body.destroy();
-    if (signal?.aborted) throw signal.reason;
-    return { ok: false, error: transportError(source, error, timer), sent: outgoing };
-  } finally {
-    timer.clear();
+    return { ok: false, error: transportError(source, error, exchange), sent: outgoing };
   }
 }
 
@@ -111,25 +101,6 @@ function secretsOf(headers: Record<string, string>): string[] {
     if (token !== undefined) secrets.push(token);
   }
   return secrets.sort((a, b) => b.length - a.length);
-}
-
-/** Reads at most `limit` bytes as text; past that the rest is never read and `overflow` is set. */
-async function readBody(
-  body: Dispatcher.ResponseData['body'],
-  limit: number,
-): Promise<{ text: string; overflow: boolean; bytes: number }> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of body as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > limit) {
-      chunks.push(chunk.subarray(0, chunk.length - (size - limit)));
-      body.destroy();
-      return { text: Buffer.concat(chunks).toString('utf8'), overflow: true, bytes: limit };
-    }
-    chunks.push(chunk);
-  }
-  return { text: Buffer.concat(chunks).toString('utf8'), overflow: false, bytes: size };
 }
 
 function parseSuccessBody(source: SourceName, status: number, body: string): unknown {
@@ -196,7 +167,7 @@ const REASONS: Readonly<Record<string, string>> = {
   UND_ERR_RES_CONTENT_LENGTH_MISMATCH: 'the body did not match its Content-Length',
 };
 
-function transportError(source: SourceName, error: unknown, timer: AttemptTimer): UpstreamError {
+function transportError(source: SourceName, error: unknown, timer: Exchange): UpstreamError {
   if (error instanceof UpstreamError) return error;
   const code = errorCode(error);
   if (timer.expired || (code !== undefined && TIMEOUT_CODES.has(code))) {
@@ -230,30 +201,143 @@ export function errorCode(error: unknown, depth = 0): string | undefined {
   return errorCode((error as { cause?: unknown }).cause, depth + 1);
 }
 
-/** The per-attempt timer, linked to the caller's signal; `expired` tells our timeout from theirs. */
-class AttemptTimer {
-  readonly timeoutMs: number;
-  readonly signal: AbortSignal;
-  expired = false;
-  readonly #timer: NodeJS.Timeout;
-  readonly #unlink: () => void;
+/** A whole answer: status, headers and the body as text, cut at the byte limit. */
+interface Reply {
+  status: number;
+  headers: ResponseHeaders;
+  text: string;
+  /** Body bytes read: all of them, or the limit when `overflow`. */
+  bytes: number;
+  /** The body went past the limit; the rest was never read. */
+  overflow: boolean;
+}
 
-  constructor(timeoutMs: number, callerSignal: AbortSignal | undefined) {
-    const controller = new AbortController();
+/**
+ * One request and its answer through undici's dispatch handler interface: the body is collected
+ * as it arrives, with no stream in between, and one timer bounds the attempt from the first byte
+ * sent to the last byte read. `expired` tells our timeout from the caller's abort.
+ */
+class Exchange implements Dispatcher.DispatchHandler {
+  readonly timeoutMs: number;
+  expired = false;
+  readonly #maxBytes: number;
+  readonly #signal: AbortSignal | undefined;
+  #controller: Dispatcher.DispatchController | undefined;
+  #timer: NodeJS.Timeout | undefined;
+  #stopped: Error | undefined;
+  #settled = false;
+  #resolve!: (reply: Reply) => void;
+  #reject!: (error: unknown) => void;
+  #status = 0;
+  #headers: ResponseHeaders = {};
+  #limit = 0;
+  #chunks: Buffer[] = [];
+  #size = 0;
+
+  constructor(timeoutMs: number, maxBytes: number, signal: AbortSignal | undefined) {
     this.timeoutMs = timeoutMs;
-    this.signal = controller.signal;
-    this.#timer = setTimeout(() => {
-      this.expired = true;
-      controller.abort(new Error('upstream timeout'));
-    }, timeoutMs);
-    const onCallerAbort = () => controller.abort(callerSignal?.reason);
-    if (callerSignal?.aborted) onCallerAbort();
-    else callerSignal?.addEventListener('abort', onCallerAbort, { once: true });
-    this.#unlink = () => callerSignal?.removeEventListener('abort', onCallerAbort);
+    this.#maxBytes = maxBytes;
+    this.#signal = signal;
   }
 
-  clear(): void {
+  send(dispatcher: Dispatcher, outgoing: OutgoingRequest): Promise<Reply> {
+    const answer = new Promise<Reply>((resolve, reject) => {
+      this.#resolve = resolve;
+      this.#reject = reject;
+    });
+    if (this.#signal?.aborted) {
+      this.#fail(this.#signal.reason);
+      return answer;
+    }
+    this.#signal?.addEventListener('abort', this.#onCallerAbort, { once: true });
+    this.#timer = setTimeout(this.#onTimeout, this.timeoutMs);
+    try {
+      dispatcher.dispatch(
+        {
+          origin: outgoing.url.origin,
+          path: outgoing.url.pathname + outgoing.url.search,
+          method: 'GET',
+          headers: outgoing.headers,
+          headersTimeout: this.timeoutMs,
+          bodyTimeout: this.timeoutMs,
+        },
+        this,
+      );
+    } catch (error) {
+      this.#fail(error);
+    }
+    return answer;
+  }
+
+  onRequestStart(controller: Dispatcher.DispatchController): void {
+    this.#controller = controller;
+    if (this.#stopped !== undefined) controller.abort(this.#stopped);
+  }
+
+  onResponseStart(_controller: Dispatcher.DispatchController, status: number, headers: ResponseHeaders): void {
+    this.#status = status;
+    this.#headers = headers;
+    this.#limit = status >= 200 && status <= 299 ? this.#maxBytes : MAX_ERROR_BODY_BYTES;
+  }
+
+  onResponseData(controller: Dispatcher.DispatchController, chunk: Buffer): void {
+    if (this.#settled) return;
+    const room = this.#limit - this.#size;
+    if (chunk.length <= room) {
+      this.#chunks.push(chunk);
+      this.#size += chunk.length;
+      return;
+    }
+    this.#chunks.push(chunk.subarray(0, room));
+    this.#size = this.#limit;
+    this.#finish(true);
+    this.#stop(controller, new Error('body past the limit'));
+  }
+
+  onResponseEnd(): void {
+    this.#finish(false);
+  }
+
+  onResponseError(_controller: Dispatcher.DispatchController | undefined, error: Error): void {
+    this.#fail(error);
+  }
+
+  readonly #onTimeout = () => {
+    this.expired = true;
+    const error = new Error('upstream timeout');
+    this.#fail(error);
+    this.#stop(this.#controller, error);
+  };
+
+  readonly #onCallerAbort = () => {
+    const reason: unknown = this.#signal?.reason;
+    this.#fail(reason);
+    this.#stop(this.#controller, reason instanceof Error ? reason : new Error('aborted'));
+  };
+
+  /** Aborts the request now, or as soon as undici hands over its controller. */
+  #stop(controller: Dispatcher.DispatchController | undefined, reason: Error): void {
+    this.#stopped ??= reason;
+    if (controller !== undefined && !controller.aborted) controller.abort(reason);
+  }
+
+  #finish(overflow: boolean): void {
+    if (!this.#settle()) return;
+    const body = this.#chunks.length === 1 ? this.#chunks[0] : Buffer.concat(this.#chunks, this.#size);
+    this.#chunks = [];
+    const text = body === undefined ? '' : body.toString('utf8');
+    this.#resolve({ status: this.#status, headers: this.#headers, text, bytes: this.#size, overflow });
+  }
+
+  #fail(error: unknown): void {
+    if (this.#settle()) this.#reject(error);
+  }
+
+  #settle(): boolean {
+    if (this.#settled) return false;
+    this.#settled = true;
     clearTimeout(this.#timer);
-    this.#unlink();
+    this.#signal?.removeEventListener('abort', this.#onCallerAbort);
+    return true;
   }
 }

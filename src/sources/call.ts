@@ -156,30 +156,14 @@ async function tryOnce(
   }
 }
 
-const DEADLINE = new Error('deadline');
-
 /** A permit, or undefined when none frees up within `waitMs`; rejects when the caller gives up. */
-async function permitWithin(
+function permitWithin(
   permits: Semaphore,
   waitMs: number,
   signal: AbortSignal | undefined,
 ): Promise<(() => void) | undefined> {
-  if (waitMs <= 0) return undefined;
-  if (!Number.isFinite(waitMs)) return permits.acquire(signal);
-  const controller = new AbortController();
-  const timer = setTimeout(() => controller.abort(DEADLINE), waitMs);
-  const onAbort = () => controller.abort(signal?.reason);
-  if (signal?.aborted) onAbort();
-  else signal?.addEventListener('abort', onAbort, { once: true });
-  try {
-    return await permits.acquire(controller.signal);
-  } catch (error) {
-    if (error === DEADLINE) return undefined;
-    throw error;
-  } finally {
-    clearTimeout(timer);
-    signal?.removeEventListener('abort', onAbort);
-  }
+  if (waitMs <= 0) return Promise.resolve(undefined);
+  return permits.acquire(signal, waitMs);
 }
 
 /**

@@ -192,17 +192,31 @@ export function buildUrl(
   params: Record<string, string>,
   query?: Record<string, string | number | boolean | undefined>,
 ): URL {
-  const url = new URL(base);
-  const prefix = url.pathname.replace(/\/+$/, '');
   const path = template.replace(/\{([^}]+)\}/g, (_, name: string) => encodeSegment(name, params[name]));
-  url.pathname = prefix + (path.startsWith('/') ? path : `/${path}`);
-  url.hash = '';
-  const search = new URLSearchParams();
-  for (const [name, value] of Object.entries(query ?? {})) {
-    if (value !== undefined) search.append(name, String(value));
+  let search = '';
+  if (query !== undefined) {
+    const pairs = new URLSearchParams();
+    for (const name in query) {
+      const value = query[name];
+      if (value !== undefined) pairs.append(name, String(value));
+    }
+    search = pairs.toString();
   }
-  url.search = search.toString();
-  return url;
+  return new URL(`${baseOf(base)}${path.startsWith('/') ? path : `/${path}`}${search === '' ? '' : `?${search}`}`);
+}
+
+/** Origin and path prefix of each base URL, without trailing slashes, query or fragment; parsed once. */
+const bases = new Map<string, string>();
+
+function baseOf(base: string): string {
+  let prefix = bases.get(base);
+  if (prefix === undefined) {
+    const url = new URL(base);
+    prefix = url.origin + url.pathname.replace(/\/+$/, '');
+    if (bases.size > 64) bases.clear();
+    bases.set(base, prefix);
+  }
+  return prefix;
 }
 
 function encodeSegment(name: string, value: string | undefined): string {

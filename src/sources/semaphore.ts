@@ -1,34 +1,74 @@
 import { abortReason } from './clock.js';
 
-/** FIFO permits; a waiter whose caller gives up leaves the queue. */
+/** A caller waiting for a permit; `gone` once it stopped waiting (out of time, or aborted). */
+interface Waiter {
+  grant: (release: () => void) => void;
+  gone: boolean;
+}
+
+/** FIFO permits; a waiter whose time runs out or whose caller gives up leaves the queue. */
 export class Semaphore {
   #free: number;
-  readonly #waiters: Array<() => void> = [];
+  #waiters: Waiter[] = [];
+  #head = 0;
 
   constructor(size: number) {
     this.#free = size;
   }
 
-  /** Resolves with a release function; rejects with the signal's reason if it aborts while queued. */
-  acquire(signal?: AbortSignal): Promise<() => void> {
+  /** A release function if a permit is free right now, without queueing. */
+  tryAcquire(): (() => void) | undefined {
+    if (this.#free <= 0) return undefined;
+    this.#free--;
+    return this.#releaser();
+  }
+
+  /**
+   * Resolves with a release function, or with undefined when none frees up within `waitMs`
+   * (default: no limit); rejects with the signal's reason if it aborts while queued.
+   */
+  acquire(signal?: AbortSignal, waitMs = Number.POSITIVE_INFINITY): Promise<(() => void) | undefined> {
     if (signal?.aborted) return Promise.reject(abortReason(signal));
-    if (this.#free > 0) {
-      this.#free--;
-      return Promise.resolve(this.#releaser());
-    }
+    const now = this.tryAcquire();
+    if (now !== undefined) return Promise.resolve(now);
+    if (waitMs <= 0) return Promise.resolve(undefined);
     return new Promise((resolve, reject) => {
-      const grant = () => {
+      let timer: NodeJS.Timeout | undefined;
+      const leave = () => {
+        waiter.gone = true;
+        clearTimeout(timer);
         signal?.removeEventListener('abort', onAbort);
-        resolve(this.#releaser());
       };
       const onAbort = () => {
-        const index = this.#waiters.indexOf(grant);
-        if (index >= 0) this.#waiters.splice(index, 1);
+        leave();
         reject(abortReason(signal));
       };
+      const waiter: Waiter = {
+        gone: false,
+        grant: (release) => {
+          leave();
+          resolve(release);
+        },
+      };
+      if (Number.isFinite(waitMs)) {
+        timer = setTimeout(() => {
+          leave();
+          resolve(undefined);
+        }, waitMs);
+      }
       signal?.addEventListener('abort', onAbort, { once: true });
-      this.#waiters.push(grant);
+      this.#waiters.push(waiter);
     });
+  }
+
+  #next(): Waiter | undefined {
+    while (this.#head < this.#waiters.length) {
+      const waiter = this.#waiters[this.#head++];
+      if (waiter !== undefined && !waiter.gone) return waiter;
+    }
+    this.#waiters = [];
+    this.#head = 0;
+    return undefined;
   }
 
   #releaser(): () => void {
@@ -36,8 +76,8 @@ export class Semaphore {
     return () => {
       if (released) return;
       released = true;
-      const next = this.#waiters.shift();
-      if (next) next();
+      const next = this.#next();
+      if (next) next.grant(this.#releaser());
       else this.#free++;
     };
   }

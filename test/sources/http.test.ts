@@ -300,29 +300,49 @@ describe('createHttp over real sockets', () => {
   });
 
   it('bounds the calls in flight towards one upstream, FIFO, without holding up the others', async () => {
-    let inFlight = 0;
-    let peak = 0;
+    // The server holds every request until the test answers it, so the order in which requests
+    // arrive is the order in which permits were granted, whatever sockets they travel on.
+    const held = new Map<string, () => void>();
     const order: string[] = [];
+    let arrived: (() => void) | undefined;
     const server = track(
       await serve((req, res) => {
-        inFlight++;
-        peak = Math.max(peak, inFlight);
-        order.push(req.url ?? '');
-        setTimeout(() => {
-          inFlight--;
-          res.writeHead(200, json).end('{}');
-        }, 30);
+        const url = req.url ?? '';
+        order.push(url);
+        held.set(url, () => res.writeHead(200, json).end('{}'));
+        arrived?.();
       }),
     );
+    const arrivals = async (count: number) => {
+      while (order.length < count) await new Promise<void>((resolve) => (arrived = resolve));
+    };
+    const answer = (url: string) => {
+      const respond = held.get(url);
+      if (respond === undefined) throw new Error(`${url} is not waiting`);
+      held.delete(url);
+      respond();
+    };
     const http = fresh(2000, 2);
     const novaCalls = [1, 2, 3, 4, 5, 6].map((n) =>
       http.getJson('nova', { url: new URL(`${server.url}/nova/${n}`), scope: { auth: tokenAuth } }),
     );
     const hss = http.getJson('hss', { url: new URL(`${server.url}/hss`), scope: { auth: tokenAuth } });
-    await Promise.all([...novaCalls, hss]);
-    expect(peak).toBe(3);
+    // Two nova calls and the hss call go at once: hss has permits of its own.
+    await arrivals(3);
+    expect([...order].sort()).toEqual(['/hss', '/nova/1', '/nova/2']);
+    answer('/hss');
+    await hss;
+    // Each nova answer frees one permit, which goes to the longest-waiting call, and only to it.
+    for (const [done, next] of [['/nova/1', '/nova/3'], ['/nova/2', '/nova/4'], ['/nova/3', '/nova/5'], ['/nova/4', '/nova/6']] as const) {
+      answer(done);
+      await arrivals(order.length + 1);
+      expect(order.at(-1)).toBe(next);
+      expect(held.size).toBe(2);
+    }
+    answer('/nova/5');
+    answer('/nova/6');
+    await Promise.all(novaCalls);
     expect(order.filter((u) => u.startsWith('/nova'))).toEqual(['/nova/1', '/nova/2', '/nova/3', '/nova/4', '/nova/5', '/nova/6']);
-    expect(order.indexOf('/hss')).toBeLessThan(3);
   });
 
   it('lets a caller that gives up leave the queue', async () => {
