@@ -7,7 +7,7 @@ export const FixedIp: FixedIpResolvers = {
   subnet: (ip) => ({ id: ip.subnet_id }),
   openPorts: async (ip, args, { loaders }) => {
     if (ip.serverId === undefined) return [];
-    const reachable = (await loaders.openPorts.load(ip.serverId)).filter((p) => listensOn(p.laddr, ip.ip_address));
+    const reachable = (await loaders.openPorts.load(ip.serverId)).filter((p) => listensOn(p.listenAddress, ip.ip_address));
     return filterOpenPorts(reachable, args);
   },
 };

@@ -1,17 +1,15 @@
-import type { HssOpenPort } from '../sources/records.js';
+import type { OpenPortParent } from '../model.js';
 import { checkPort } from '../rules/arguments.js';
-import { toProtocol } from '../rules/risk.js';
 
 export interface OpenPortArgs {
   protocol?: 'TCP' | 'UDP' | null;
   port?: number | null;
 }
 
-/** The `protocol` and `port` arguments of the open-port fields, applied to HSS records. */
-export function filterOpenPorts<T extends HssOpenPort>(ports: readonly T[], args: OpenPortArgs): T[] {
+/** The `protocol` and `port` arguments of the open-port fields; without them, the ports as they are. */
+export function filterOpenPorts(ports: OpenPortParent[], args: OpenPortArgs): OpenPortParent[] {
   const port = checkPort(args.port);
-  return ports.filter((p) => {
-    const protocol = toProtocol(p.type)?.protocol;
-    return protocol !== undefined && (args.protocol == null || protocol === args.protocol) && (port === undefined || p.port === port);
-  });
+  const protocol = args.protocol ?? undefined;
+  if (port === undefined && protocol === undefined) return ports;
+  return ports.filter((p) => (protocol === undefined || p.protocol === protocol) && (port === undefined || p.port === port));
 }

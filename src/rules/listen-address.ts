@@ -56,8 +56,8 @@ const ANY_V6 = '0:0:0:0:0:0:0:0';
  * every IPv4 address; `::` covers every address, as Linux dual-stack sockets do. Loopback
  * listeners are reachable on no fixed IP.
  */
-export function listensOn(listenAddress: string | undefined, fixedIp: string): boolean {
-  if (listenAddress === undefined) return false;
+export function listensOn(listenAddress: string | null | undefined, fixedIp: string): boolean {
+  if (listenAddress === undefined || listenAddress === null) return false;
   const listen = canonicalIp(listenAddress);
   const ip = canonicalIp(fixedIp);
   if (listen === null || ip === null || isLoopback(listen)) return false;
