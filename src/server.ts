@@ -1,5 +1,4 @@
-import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
-import { createYoga, type YogaServerInstance } from 'graphql-yoga';
+import { createYoga, type GraphiQLOptions, type YogaServerInstance } from 'graphql-yoga';
 import { useArgumentChecks } from './argument-checks.js';
 import type { Config } from './config.js';
 import { contextFactory, sessionAuthenticator, tokenAuthenticator, type ConfiguredCredentials, type Context } from './context.js';
@@ -118,9 +117,18 @@ export function createPortgraph(settings: PortgraphSettings): Portgraph {
     plugins: [useArgumentChecks(), useUpstreamTrace(), useJit(logger)],
     maskedErrors: { maskError: createMaskError(logger) },
     graphiql: { title: 'portgraph', defaultQuery: EXAMPLE_QUERY },
-    renderGraphiQL,
+    renderGraphiQL: renderGraphiQLLazily,
     landingPage: false,
     logging: false,
   });
   return { yoga, http, close: () => http.close() };
+}
+
+/**
+ * GraphiQL's page inlines a 9 MB script that takes about 30 MiB of heap once loaded. It is loaded
+ * when someone first opens GraphiQL, so a server that only answers queries never holds it.
+ */
+async function renderGraphiQLLazily(options: GraphiQLOptions): Promise<string> {
+  const { renderGraphiQL } = await import('@graphql-yoga/render-graphiql');
+  return renderGraphiQL(options);
 }
