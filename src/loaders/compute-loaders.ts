@@ -2,7 +2,7 @@ import DataLoader from 'dataloader';
 import type { CallScope } from '../sources/http.js';
 import type { NovaClient } from '../sources/nova.js';
 import type { NovaInterfaceAttachment, NovaServer, NovaServerPage } from '../sources/records.js';
-import { configured, queryKey, settle } from './settle.js';
+import { configured, perKeyLoader, queryKey, settle } from './settle.js';
 
 export interface ServerPageKey {
   marker: string | undefined;
@@ -13,15 +13,16 @@ export function computeLoaders(client: NovaClient | undefined, scope: CallScope)
   const nova = () => configured(client, 'nova');
   return {
     /** Nova `servers/{id}`; null when Nova says 404. */
-    server: new DataLoader<string, NovaServer | null>((ids) => settle(ids, (id) => nova().getServer(scope, id))),
-    /** Nova `servers/{id}/os-interface`. */
-    interfaces: new DataLoader<string, NovaInterfaceAttachment[]>((ids) =>
-      settle(ids, (id) => nova().listInterfaces(scope, id)),
-    ),
+    server: perKeyLoader<string, NovaServer | null>((id) => nova().getServer(scope, id)),
+    /**
+     * Nova `servers/{id}/os-interface`, answered as one batch: every interface's port is then
+     * asked for in the same tick, so the port loader can serve them all from one indexed walk.
+     * Each server's interfaces take one call, so the batch waits for no second round trip.
+     */
+    interfaces: new DataLoader<string, NovaInterfaceAttachment[]>((ids) => settle(ids, (id) => nova().listInterfaces(scope, id))),
     /** One Nova `servers/detail` page. */
-    serversPage: new DataLoader<ServerPageKey, NovaServerPage, string>(
-      (keys) => settle(keys, (key) => nova().listServersDetail(scope, key)),
-      { cacheKeyFn: queryKey },
-    ),
+    serversPage: perKeyLoader<ServerPageKey, NovaServerPage, string>((key) => nova().listServersDetail(scope, key), {
+      cacheKeyFn: queryKey,
+    }),
   };
 }

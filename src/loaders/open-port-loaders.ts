@@ -1,10 +1,9 @@
-import DataLoader from 'dataloader';
 import type { OpenPortParent } from '../model.js';
 import type { CallScope } from '../sources/http.js';
 import { HSS_MAX_LIMIT, HSS_MIN_LIMIT, type HssClient } from '../sources/hss.js';
 import type { HssOpenPort, HssPage, HssPortStatistic, HssStatisticsQuery } from '../sources/records.js';
 import { toProtocol, toRisk } from '../rules/risk.js';
-import { configured, queryKey, settle } from './settle.js';
+import { configured, perKeyLoader, queryKey } from './settle.js';
 
 /** A window of statistics rows: `first` rows from `offset`, with the filter. */
 export interface StatisticsKey {
@@ -33,13 +32,12 @@ export function openPortLoaders(client: HssClient | undefined, scope: CallScope)
 
   return {
     /** Every open port HSS sees on a host (all pages), with the id of the server it was fetched for. */
-    openPorts: new DataLoader<string, OpenPortParent[]>((hostIds) =>
-      settle(hostIds, async (hostId) => shapeOpenPorts(await hss().listAllOpenPorts(scope, hostId), hostId)),
+    openPorts: perKeyLoader<string, OpenPortParent[]>(async (hostId) =>
+      shapeOpenPorts(await hss().listAllOpenPorts(scope, hostId), hostId),
     ),
-    statistics: new DataLoader<StatisticsKey, HssPage<HssPortStatistic>, string>(
-      (keys) => settle(keys, statisticsWindow),
-      { cacheKeyFn: (k) => queryKey({ ...k.filter, offset: k.offset, first: k.first }) },
-    ),
+    statistics: perKeyLoader<StatisticsKey, HssPage<HssPortStatistic>, string>(statisticsWindow, {
+      cacheKeyFn: (k) => queryKey({ ...k.filter, offset: k.offset, first: k.first }),
+    }),
   };
 }
 

@@ -2,7 +2,7 @@ import DataLoader from 'dataloader';
 import type { CallScope } from '../sources/http.js';
 import type { VpcPort, VpcPortQuery } from '../sources/records.js';
 import { VPC_MAX_LIMIT, type VpcClient } from '../sources/vpc.js';
-import { asError, configured, queryKey, settle } from './settle.js';
+import { asError, configured, perKeyLoader, queryKey, settle } from './settle.js';
 
 export interface PortKey {
   id: string;
@@ -47,9 +47,6 @@ export function portLoaders(client: VpcClient | undefined, scope: CallScope, est
     /** A port by id. */
     port: new DataLoader<PortKey, VpcPort | null, string>(loadPorts, { cacheKeyFn: (k) => k.id }),
     /** One page of `GET /v2/{project}/ports`. */
-    portsPage: new DataLoader<VpcPortQuery, VpcPort[], string>(
-      (queries) => settle(queries, (query) => vpc().listPorts(scope, query)),
-      { cacheKeyFn: queryKey },
-    ),
+    portsPage: perKeyLoader<VpcPortQuery, VpcPort[], string>((query) => vpc().listPorts(scope, query), { cacheKeyFn: queryKey }),
   };
 }

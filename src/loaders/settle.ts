@@ -1,9 +1,28 @@
+import DataLoader from 'dataloader';
 import { notConfigured, type SourceName } from '../sources/errors.js';
 
 /**
- * None of the upstreams has a multi-get, so a batch fans out one call per key; the per-source
- * bound in the HTTP layer keeps a wide batch from flooding the upstream. A failed key gets its
- * Error, as the DataLoader contract wants.
+ * A loader for an upstream without a multi-get: one call per distinct key in the request, and each
+ * key answered as soon as its own call returns. A batch would hold every answer back until the
+ * slowest call of the batch returned: the fleet would wait for the one server whose open ports
+ * take three HSS pages before any other server's open ports were resolved.
+ */
+export function perKeyLoader<K, V, C = K>(
+  call: (key: K) => Promise<V>,
+  options?: { cacheKeyFn?: (key: K) => C },
+): DataLoader<K, V, C> {
+  return new DataLoader<K, V, C>(async (keys) => {
+    const answer = await Promise.resolve(keys[0] as K).then(call).catch(asError);
+    return [answer];
+  }, {
+    ...options,
+    batch: false,
+  });
+}
+
+/**
+ * A batch that fans out one call per key; the per-source bound in the HTTP layer keeps a wide
+ * batch from flooding the upstream. A failed key gets its Error, as the DataLoader contract wants.
  */
 export function settle<K, V>(keys: readonly K[], call: (key: K) => Promise<V>): Promise<(V | Error)[]> {
   return Promise.all(keys.map((key) => Promise.resolve(key).then(call).catch(asError)));

@@ -1,8 +1,7 @@
-import DataLoader from 'dataloader';
 import { toPortRanges, type PortRange } from '../rules/port-ranges.js';
 import type { CallScope } from '../sources/http.js';
 import type { ZstackClient } from '../sources/zstack.js';
-import { configured, settle } from './settle.js';
+import { configured, perKeyLoader } from './settle.js';
 
 export interface VipPortsKey {
   uuid: string;
@@ -13,9 +12,8 @@ export function vipLoaders(client: ZstackClient | undefined, scope: CallScope) {
   const zstack = () => configured(client, 'zstack');
   return {
     /** ZStack `vips/{uuid}/usedports`, as sorted, merged ranges. */
-    vipUsedPorts: new DataLoader<VipPortsKey, PortRange[], string>(
-      (keys) =>
-        settle(keys, async ({ uuid, protocol }) => toPortRanges((await zstack().getVipUsedPorts(scope, uuid, protocol)).usedPorts)),
+    vipUsedPorts: perKeyLoader<VipPortsKey, PortRange[], string>(
+      async ({ uuid, protocol }) => toPortRanges((await zstack().getVipUsedPorts(scope, uuid, protocol)).usedPorts),
       { cacheKeyFn: (k) => `${k.uuid}|${k.protocol}` },
     ),
   };

@@ -1,7 +1,7 @@
 import { buildUrl } from './http.js';
 import type { CallScope, Http } from './http.js';
 import type { HssOpenPort, HssPage, HssPortStatistic, HssStatisticsQuery } from './records.js';
-import { checkRange, decodeBody, each, integer, object, optionalFields, optionals, requireNonEmpty, string } from './shape.js';
+import { checkRange, decodeBody, each, integer, object, optionalFields, optionals, requireNonEmpty, string, type Path } from './shape.js';
 
 export const HSS_MIN_LIMIT = 10;
 export const HSS_MAX_LIMIT = 200;
@@ -59,7 +59,9 @@ export class HssClient {
   async listAllOpenPorts(scope: CallScope, hostId: string): Promise<HssOpenPort[]> {
     const pageAt = (offset: number) => this.listOpenPorts(scope, { host_id: hostId, offset, limit: HSS_MAX_LIMIT });
     const first = await pageAt(0);
-    const rest = await Promise.all(remainingOffsets(first.total_num).map(pageAt));
+    const offsets = remainingOffsets(first.total_num);
+    if (offsets.length === 0) return first.data_list;
+    const rest = await Promise.all(offsets.map(pageAt));
     return [first, ...rest].flatMap((page) => page.data_list);
   }
 
@@ -86,7 +88,7 @@ export class HssClient {
   async #page<T>(
     scope: CallScope,
     template: string,
-    item: (value: unknown, path: string) => T,
+    item: (value: unknown, path: Path) => T,
     query: Query,
   ): Promise<HssPage<T>> {
     const url = buildUrl(this.#baseUrl, template, { project: this.#projectId }, query);
@@ -113,19 +115,19 @@ export function remainingOffsets(total: number, pageSize = HSS_MAX_LIMIT): numbe
 
 const OPEN_PORT_OPTIONALS = optionalFields(['host_id', 'laddr', 'status', 'path', 'agent_id', 'container_id'], { pid: integer });
 
-function openPort(value: unknown, path: string): HssOpenPort {
+function openPort(value: unknown, path: Path): HssOpenPort {
   const record = object(value, path);
-  integer(record.port, `${path}.port`);
-  string(record.type, `${path}.type`);
+  integer(record.port, path, 'port');
+  string(record.type, path, 'type');
   return optionals(record, path, OPEN_PORT_OPTIONALS) as unknown as HssOpenPort;
 }
 
 const STATISTIC_OPTIONALS = optionalFields(['status']);
 
-function portStatistic(value: unknown, path: string): HssPortStatistic {
+function portStatistic(value: unknown, path: Path): HssPortStatistic {
   const record = object(value, path);
-  integer(record.port, `${path}.port`);
-  string(record.type, `${path}.type`);
-  integer(record.num, `${path}.num`);
+  integer(record.port, path, 'port');
+  string(record.type, path, 'type');
+  integer(record.num, path, 'num');
   return optionals(record, path, STATISTIC_OPTIONALS) as unknown as HssPortStatistic;
 }

@@ -13,6 +13,7 @@ import {
   optionals,
   requireNonEmpty,
   string,
+  type Path,
 } from './shape.js';
 
 /** Nova's default `[api] max_limit`: the largest page it serves. */
@@ -101,9 +102,9 @@ export class NovaClient {
 
 const SERVER_OPTIONALS = optionalFields(['name', 'status', 'tenant_id', 'created', 'updated']);
 
-function server(value: unknown, path: string): NovaServer {
+function server(value: unknown, path: Path): NovaServer {
   const record = object(value, path);
-  string(record.id, `${path}.id`);
+  string(record.id, path, 'id');
   return optionals(record, path, SERVER_OPTIONALS) as unknown as NovaServer;
 }
 
@@ -115,9 +116,9 @@ function serverPage(json: unknown): NovaServerPage {
   return { servers, nextMarker: next === undefined ? undefined : markerOf(next.href) };
 }
 
-function link(value: unknown, path: string): { rel: string; href: string } {
+function link(value: unknown, path: Path): { rel: string; href: string } {
   const record = object(value, path);
-  return { rel: string(record.rel, `${path}.rel`), href: string(record.href, `${path}.href`) };
+  return { rel: string(record.rel, path, 'rel'), href: string(record.href, path, 'href') };
 }
 
 function markerOf(href: string): string {
@@ -133,12 +134,12 @@ function markerOf(href: string): string {
 
 const ATTACHMENT_OPTIONALS = optionalFields(['mac_addr', 'net_id', 'port_state']);
 
-function interfaceAttachment(value: unknown, path: string): NovaInterfaceAttachment {
+function interfaceAttachment(value: unknown, path: Path): NovaInterfaceAttachment {
   const record = object(value, path);
-  string(record.port_id, `${path}.port_id`);
+  string(record.port_id, path, 'port_id');
   // Nova's schema allows `fixed_ips: null` and `tag: null`: kept as null, the record type says so.
-  if (record.fixed_ips != null) fixedIps(record.fixed_ips, `${path}.fixed_ips`);
-  if (record.tag != null) string(record.tag, `${path}.tag`);
+  if (record.fixed_ips != null) fixedIps(record.fixed_ips, path, 'fixed_ips');
+  if (record.tag != null) string(record.tag, path, 'tag');
   return optionals(record, path, ATTACHMENT_OPTIONALS) as unknown as NovaInterfaceAttachment;
 }
 

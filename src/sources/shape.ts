@@ -10,8 +10,20 @@ export class ShapeError extends Error {
   override name = 'ShapeError';
 }
 
-export function wrongType(path: string, expected: string, value: unknown): ShapeError {
-  return new ShapeError(`${path} is ${describe(value)}, expected ${expected}`);
+/**
+ * Where a value sits in a body, for messages only: a string, or a function that builds one, so
+ * that checking thousands of records that pass builds no path at all.
+ */
+export type Path = string | (() => string);
+
+/** The path as text, with `key` after it when given. */
+export function named(path: Path, key?: string): string {
+  const base = typeof path === 'string' ? path : path();
+  return key === undefined ? base : `${base}.${key}`;
+}
+
+export function wrongType(path: Path, expected: string, value: unknown, key?: string): ShapeError {
+  return new ShapeError(`${named(path, key)} is ${describe(value)}, expected ${expected}`);
 }
 
 /** An integer argument within bounds, or a RangeError before any call: a caller's bug, not the upstream's. */
@@ -46,29 +58,31 @@ export function requireNonEmpty(name: string, value: string): string {
   return value;
 }
 
-export function object(value: unknown, path: string): JsonObject {
+// Each check takes the path of the value, or of its record and the field's `key`.
+
+export function object(value: unknown, path: Path, key?: string): JsonObject {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw wrongType(path, 'an object', value);
+    throw wrongType(path, 'an object', value, key);
   }
   return value as JsonObject;
 }
 
-export function array(value: unknown, path: string): unknown[] {
-  if (!Array.isArray(value)) throw wrongType(path, 'an array', value);
+export function array(value: unknown, path: Path, key?: string): unknown[] {
+  if (!Array.isArray(value)) throw wrongType(path, 'an array', value, key);
   return value;
 }
 
-export function string(value: unknown, path: string): string {
-  if (typeof value !== 'string') throw wrongType(path, 'a string', value);
+export function string(value: unknown, path: Path, key?: string): string {
+  if (typeof value !== 'string') throw wrongType(path, 'a string', value, key);
   return value;
 }
 
-export function integer(value: unknown, path: string): number {
-  if (typeof value !== 'number' || !Number.isInteger(value)) throw wrongType(path, 'an integer', value);
+export function integer(value: unknown, path: Path, key?: string): number {
+  if (typeof value !== 'number' || !Number.isInteger(value)) throw wrongType(path, 'an integer', value, key);
   return value;
 }
 
-export type Check = (value: unknown, path: string) => unknown;
+export type Check = (value: unknown, path: Path, key?: string) => unknown;
 
 /** A record's optional fields and the check of each. */
 export type OptionalFields = readonly (readonly [key: string, check: Check])[];
@@ -83,12 +97,12 @@ export function optionalFields(strings: readonly string[], others: Readonly<Reco
  * holding one is copied without it, the rest handed out as they are, since copying every record
  * of every answer would cost more than the rare null.
  */
-export function optionals(record: JsonObject, path: string, fields: OptionalFields): JsonObject {
+export function optionals(record: JsonObject, path: Path, fields: OptionalFields): JsonObject {
   let nulls: string[] | undefined;
   for (const [key, check] of fields) {
     const value = record[key];
     if (value === null) (nulls ??= []).push(key);
-    else if (value !== undefined) check(value, `${path}.${key}`);
+    else if (value !== undefined) check(value, path, key);
   }
   if (nulls === undefined) return record;
   const copy = { ...record };
@@ -97,19 +111,24 @@ export function optionals(record: JsonObject, path: string, fields: OptionalFiel
 }
 
 /** Each element checked by `item`, with its index in the path. */
-export function each<T>(value: unknown, path: string, item: (value: unknown, path: string) => T): T[] {
-  return array(value, path).map((element, index) => item(element, `${path}[${index}]`));
+export function each<T>(value: unknown, path: Path, item: (value: unknown, path: Path) => T, key?: string): T[] {
+  const elements = array(value, path, key);
+  const out = new Array<T>(elements.length);
+  for (let index = 0; index < elements.length; index++) {
+    out[index] = item(elements[index], () => `${named(path, key)}[${index}]`);
+  }
+  return out;
 }
 
-export function fixedIp(value: unknown, path: string): UpstreamFixedIp {
+export function fixedIp(value: unknown, path: Path): UpstreamFixedIp {
   const ip = object(value, path);
-  string(ip.ip_address, `${path}.ip_address`);
-  string(ip.subnet_id, `${path}.subnet_id`);
+  string(ip.ip_address, path, 'ip_address');
+  string(ip.subnet_id, path, 'subnet_id');
   return ip as unknown as UpstreamFixedIp;
 }
 
-export function fixedIps(value: unknown, path: string): UpstreamFixedIp[] {
-  return each(value, path, fixedIp);
+export function fixedIps(value: unknown, path: Path, key?: string): UpstreamFixedIp[] {
+  return each(value, path, fixedIp, key);
 }
 
 function describe(value: unknown): string {

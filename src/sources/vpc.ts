@@ -2,7 +2,7 @@ import { UpstreamError } from './errors.js';
 import { buildUrl } from './http.js';
 import type { CallScope, Http } from './http.js';
 import type { VpcPort, VpcPortQuery } from './records.js';
-import { checkRange, decodeBody, each, fixedIps, object, optionalFields, optionals, requireNonEmpty, string } from './shape.js';
+import { checkRange, decodeBody, each, fixedIps, object, optionalFields, optionals, requireNonEmpty, string, type Path } from './shape.js';
 
 /** The ports API's largest page (and its default). */
 export const VPC_MAX_LIMIT = 2000;
@@ -74,9 +74,9 @@ export class VpcClient {
 
 const PORT_OPTIONALS = optionalFields(['status', 'network_id', 'device_id'], { fixed_ips: fixedIps });
 
-function port(value: unknown, path: string): VpcPort {
+function port(value: unknown, path: Path): VpcPort {
   const record = object(value, path);
-  string(record.id, `${path}.id`);
+  string(record.id, path, 'id');
   return optionals(record, path, PORT_OPTIONALS) as unknown as VpcPort;
 }
 

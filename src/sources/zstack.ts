@@ -1,7 +1,7 @@
 import { buildUrl } from './http.js';
 import type { CallScope, Http } from './http.js';
 import type { ZstackVipUsedPorts } from './records.js';
-import { ShapeError, array, decodeBody, each, object, optionalFields, optionals, wrongType } from './shape.js';
+import { ShapeError, array, decodeBody, each, object, optionalFields, optionals, wrongType, type Path } from './shape.js';
 
 export interface ZstackClientOptions {
   /** `ZSTACK_URL`; the documented paths `/zstack/v1/…` are appended. */
@@ -48,7 +48,7 @@ function vipUsedPorts(json: unknown): ZstackVipUsedPorts {
   return { ...inventory, ...(protocol === undefined ? {} : { protocol }), usedPorts } as ZstackVipUsedPorts;
 }
 
-function portString(value: unknown, path: string): string {
+function portString(value: unknown, path: Path): string {
   if (typeof value === 'string') return value;
   if (typeof value === 'number' && Number.isInteger(value)) return String(value);
   throw wrongType(path, 'a string or an integer', value);
