@@ -3,6 +3,7 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createYoga } from 'graphql-yoga';
+import { limitHeapGrowth } from '../src/heap.js';
 import { createPortgraph } from '../src/server.js';
 import { DEMO_OS_TOKEN, DEMO_PROJECT_ID, simulatedCloudSettings } from '../src/simulator/index.js';
 import { createHttp } from '../src/sources/http.js';
@@ -32,6 +33,8 @@ function handler() {
   return createPortgraph({ ...settings, ...simulatedCloudSettings(simUrl) }).yoga;
 }
 
+// portgraph runs as `npm start` runs it; the naive set keeps V8's defaults.
+if (mode !== 'naive') limitHeapGrowth();
 const graphql = handler();
 const server = createServer((req, res) => {
   if (req.url === '/__bench/memory') {

@@ -1,5 +1,6 @@
 import { createServer } from 'node:http';
 import { ConfigError, loadConfig, type Config } from './config.js';
+import { limitHeapGrowth } from './heap.js';
 import { createLogger } from './logging.js';
 import { createPortgraph } from './server.js';
 import { simulatedCloudSettings, startSimulator } from './simulator/index.js';
@@ -19,6 +20,7 @@ function describeSources(config: Config): Record<string, string> {
 }
 
 async function main(): Promise<void> {
+  limitHeapGrowth();
   let config: Config;
   try {
     config = loadConfig();
