@@ -11,6 +11,8 @@ export interface DirectTarget {
   token: string;
 }
 
+export type DirectClient = ReturnType<typeof createDirectClient>;
+
 export function createDirectClient(target: DirectTarget) {
   const agent = new Agent({ connections: 256, pipelining: 1, keepAliveTimeout: 10_000 });
   const base = `${target.url}`;

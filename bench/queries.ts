@@ -1,6 +1,7 @@
 // The bench queries, with the critical-path floor (DESIGN.md, "How fast it must be") and the exact
 // upstream calls each needs at the minimum. Tests pin the call log of each to these lists.
 import type { Fleet } from '../src/simulator/index.js';
+import type { DirectClient } from './direct-client.js';
 import { SERVER_WALK } from '../test/integration/expected.js';
 
 /** One expected upstream call: route and the query it carries, plus the path for per-id routes. */
@@ -20,6 +21,8 @@ export interface BenchQuery {
   layers: (fleet: Fleet) => number;
   /** The minimal upstream calls, exactly. */
   minimumCalls: (fleet: Fleet, projectId: string) => ExpectedCall[];
+  /** The same walk by the hand-written REST client, where it makes the same calls in the same layers. */
+  direct?: (client: DirectClient, fleet: Fleet) => Promise<unknown>;
 }
 
 const hssPages = (fleet: Fleet, id: string) => Math.max(1, Math.ceil((fleet.openPorts[id]?.length ?? 0) / 200));
@@ -44,6 +47,7 @@ export const BENCH_QUERIES: BenchQuery[] = [
     requests: () => ({ query: `query ($id: ID!) { server(id: $id) { ${SERVER_WALK} } }`, variables: { id: '' } }),
     next: () => null,
     layers: (fleet) => (hssPages(fleet, fleet.special.multiInterfaceServerId) > 1 ? 2 : 1),
+    direct: (client, fleet) => client.serverWalk(fleet.special.multiInterfaceServerId),
     minimumCalls: (fleet, project) => {
       const id = fleet.special.multiInterfaceServerId;
       return [
@@ -58,6 +62,7 @@ export const BENCH_QUERIES: BenchQuery[] = [
     requests: () => ({ query: `{ servers(first: 1000) { nodes { ${SERVER_WALK} } } }` }),
     next: () => null,
     layers: () => 3,
+    direct: (client) => client.fleetWalk(),
     minimumCalls: (fleet, project) => [
       { route: 'nova.servers.detail', path: `/v2.1/${project}/servers/detail`, query: { limit: '1000' } },
       ...fleet.servers.map((s) => ({ route: 'nova.interfaces', path: `/v2.1/${project}/servers/${s.id}/os-interface`, query: {} })),

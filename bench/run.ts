@@ -6,7 +6,8 @@ import { writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
-import { generateFleet, DEMO_PROJECT_ID, type CallLogEntry } from '../src/simulator/index.js';
+import { generateFleet, DEMO_OS_TOKEN, DEMO_PROJECT_ID, type CallLogEntry } from '../src/simulator/index.js';
+import { createDirectClient } from './direct-client.js';
 import { BENCH_QUERIES, variablesFor, type BenchQuery } from './queries.js';
 import { startSimProcess, type SimProcess } from './sim-process.js';
 import { spawnScript } from './spawn-script.js';
@@ -97,6 +98,18 @@ function countBySource(log: CallLogEntry[]): Record<string, number> {
 const show = (counts: Record<string, number>) =>
   ['nova', 'vpc', 'hss', 'zstack'].filter((s) => counts[s] !== undefined).map((s) => `${s} ${counts[s]}`).join(', ') || '0';
 
+/** Wall times of the direct client's own walk, its answer serialised as portgraph's would be. */
+async function timeDirect(walk: () => Promise<unknown>, rounds: number): Promise<number[]> {
+  JSON.stringify(await walk());
+  const times: number[] = [];
+  for (let i = 0; i < rounds; i++) {
+    const started = performance.now();
+    JSON.stringify(await walk());
+    times.push(performance.now() - started);
+  }
+  return times;
+}
+
 async function callsOfOneWalk(sim: SimProcess, url: string, bench: BenchQuery) {
   await sim.clearLog();
   await walk(url, bench);
@@ -141,6 +154,7 @@ async function main(): Promise<void> {
     const fleetWalk = BENCH_QUERIES.find((q) => q.name === 'fleet walk');
     if (fleetWalk === undefined) throw new Error('no fleet walk');
     const rows: string[][] = [];
+    const directClient = createDirectClient({ url: sim.url, projectId: DEMO_PROJECT_ID, token: DEMO_OS_TOKEN });
     for (const latency of LATENCIES) {
       await sim.setLatency(latency);
       for (const bench of BENCH_QUERIES) {
@@ -149,6 +163,8 @@ async function main(): Promise<void> {
         const minimum = countBySource(bench.minimumCalls(fleet, DEMO_PROJECT_ID).map((c) => ({ source: c.route.split('.')[0] }) as CallLogEntry));
         const naiveTimes = await timeWalks(naive.url, bench, NAIVE_ROUNDS);
         const naiveCalls = await callsOfOneWalk(sim, naive.url, bench);
+        const direct = bench.direct;
+        const directTimes = direct === undefined ? undefined : await timeDirect(() => direct(directClient, fleet), ROUNDS);
         const floor = bench.layers(fleet) * latency;
         rows.push([
           bench.name,
@@ -157,6 +173,7 @@ async function main(): Promise<void> {
           percentile(times, 95).toFixed(1),
           `${floor} (${bench.layers(fleet)}×L)`,
           (median(times) - floor).toFixed(1),
+          directTimes === undefined ? '—' : median(directTimes).toFixed(1),
           show(calls),
           show(minimum),
           median(naiveTimes).toFixed(1),
@@ -165,10 +182,14 @@ async function main(): Promise<void> {
         console.error(`  measured ${bench.name} at L=${latency}`);
       }
     }
+    await directClient.close();
     say(`## Latency and upstream calls (${ROUNDS} walks per cell; naive ${NAIVE_ROUNDS})\n`);
     say(
+      'The direct column is the hand-written REST client making the same calls in the same layers, in the bench process, without an HTTP hop of its own; the subnet walk has none, since the REST client reads 2000-port pages where GraphQL pages are 1000.\n',
+    );
+    say(
       table(
-        ['query', 'L ms', 'median ms', 'p95 ms', 'floor ms', 'over floor', 'upstream calls', 'minimum', 'naive median ms', 'naive calls'],
+        ['query', 'L ms', 'median ms', 'p95 ms', 'floor ms', 'over floor', 'direct median ms', 'upstream calls', 'minimum', 'naive median ms', 'naive calls'],
         rows,
       ) + '\n',
     );
