@@ -24,7 +24,9 @@ beforeAll(async () => {
   child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  for (let i = 0; i < 200 && !output.includes('portgraph serves'); i++) await new Promise((r) => setTimeout(r, 100));
+  // The two start-up lines are separate writes and may reach the pipe in separate chunks.
+  const started = () => output.includes('portgraph serves') && output.includes('demo mode:');
+  for (let i = 0; i < 200 && !started(); i++) await new Promise((r) => setTimeout(r, 100));
   expect(output).toContain(`portgraph serves GraphQL and GraphiQL at http://127.0.0.1:${port}/graphql`);
 });
 
