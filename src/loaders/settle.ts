@@ -11,13 +11,8 @@ export function perKeyLoader<K, V, C = K>(
   call: (key: K) => Promise<V>,
   options?: { cacheKeyFn?: (key: K) => C },
 ): DataLoader<K, V, C> {
-  return new DataLoader<K, V, C>(async (keys) => {
-    const answer = await Promise.resolve(keys[0] as K).then(call).catch(asError);
-    return [answer];
-  }, {
-    ...options,
-    batch: false,
-  });
+  const one = async (keys: readonly K[]) => [await Promise.resolve(keys[0] as K).then(call).catch(asError)];
+  return new DataLoader<K, V, C>(one, { ...options, batch: false });
 }
 
 /**

@@ -61,10 +61,13 @@ export async function attempt(settings: AttemptSettings, input: AttemptInput): P
     const redactions = { secrets: secretsOf(outgoing.headers), requestPath: outgoing.url.pathname };
     return { ok: false, error: errorResponse(source, status, headers, text, redactions), sent: outgoing };
   }
+  if (overflow) {
+    return { ok: false, error: badResponse(source, status, `a body larger than ${settings.maxResponseBytes} bytes`), sent: outgoing };
+  }
   try {
-    if (overflow) throw badResponse(source, status, `a body larger than ${settings.maxResponseBytes} bytes`);
     return { ok: true, response: { status, headers, json: parseSuccessBody(source, status, text) }, bytes };
   } catch (error) {
+    // parseSuccessBody says what is wrong with the body as an UpstreamError.
     return { ok: false, error: transportError(source, error, exchange), sent: outgoing };
   }
 }
