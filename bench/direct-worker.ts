@@ -1,5 +1,6 @@
 // The direct REST client under load in a process of its own: CONCURRENCY loops of fleet walks for
-// DURATION_MS, each answer built and serialised as a GraphQL server would send it.
+// DURATION_MS, each answer built and serialised as a GraphQL server would send it; it prints the
+// walks done and the CPU time they took.
 import { DEMO_OS_TOKEN, DEMO_PROJECT_ID } from '../src/simulator/index.js';
 import { createDirectClient } from './direct-client.js';
 
@@ -10,6 +11,7 @@ const duration = Number(process.env['DURATION_MS'] ?? 10_000);
 for (let i = 0; i < 3; i++) JSON.stringify(await client.fleetWalk());
 let done = 0;
 const started = performance.now();
+const cpu = process.cpuUsage();
 await Promise.all(
   Array.from({ length: concurrency }, async () => {
     while (performance.now() - started < duration) {
@@ -19,5 +21,6 @@ await Promise.all(
   }),
 );
 const seconds = (performance.now() - started) / 1000;
-console.log(JSON.stringify({ requests: done, seconds }));
+const { user, system } = process.cpuUsage(cpu);
+console.log(JSON.stringify({ requests: done, seconds, cpuMs: (user + system) / 1000 }));
 await client.close();

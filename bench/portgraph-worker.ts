@@ -1,5 +1,6 @@
 // portgraph (or the naive resolver set) in a process of its own, pointed at the simulated cloud;
-// GET /__bench/memory collects garbage and answers the heap and RSS.
+// GET /__bench/memory collects garbage and answers the heap and RSS; GET /__bench/cpu answers the
+// process's CPU time so far (all threads, GC helpers included).
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createYoga } from 'graphql-yoga';
@@ -37,6 +38,12 @@ function handler() {
 if (mode !== 'naive') limitHeapGrowth();
 const graphql = handler();
 const server = createServer((req, res) => {
+  if (req.url === '/__bench/cpu') {
+    const { user, system } = process.cpuUsage();
+    res.setHeader('content-type', 'application/json');
+    res.end(JSON.stringify({ cpuMs: (user + system) / 1000 }));
+    return;
+  }
   if (req.url === '/__bench/memory') {
     (globalThis as { gc?: () => void }).gc?.();
     const { heapUsed, heapTotal, external, arrayBuffers, rss } = process.memoryUsage();
