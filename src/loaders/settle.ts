@@ -11,8 +11,7 @@ export function perKeyLoader<K, V, C = K>(
   call: (key: K) => Promise<V>,
   options?: { cacheKeyFn?: (key: K) => C },
 ): DataLoader<K, V, C> {
-  const one = async (keys: readonly K[]) => [await Promise.resolve(keys[0] as K).then(call).catch(asError)];
-  return new DataLoader<K, V, C>(one, { ...options, batch: false });
+  return new DataLoader<K, V, C>((keys) => settle(keys, call), { ...options, batch: false });
 }
 
 /**

@@ -133,7 +133,8 @@ async function tryOnce(
   let verdict: Verdict = 'unknown';
   let release: (() => void) | undefined;
   try {
-    release = await permitWithin(upstream.permits, call.timeLeft(), request.signal);
+    const waitMs = call.timeLeft();
+    release = waitMs > 0 ? await upstream.permits.acquire(request.signal, waitMs) : undefined;
     if (release === undefined) return outOfTime(source);
     // The breaker may have opened while this call queued.
     if (!ticket.isCurrent()) ticket = upstream.breaker.admit();
@@ -154,16 +155,6 @@ async function tryOnce(
     ticket?.settle(verdict);
     release?.();
   }
-}
-
-/** A permit, or undefined when none frees up within `waitMs`; rejects when the caller gives up. */
-function permitWithin(
-  permits: Semaphore,
-  waitMs: number,
-  signal: AbortSignal | undefined,
-): Promise<(() => void) | undefined> {
-  if (waitMs <= 0) return Promise.resolve(undefined);
-  return permits.acquire(signal, waitMs);
 }
 
 /**

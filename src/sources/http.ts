@@ -182,7 +182,8 @@ function keepAliveAgent(timeoutMs: number, connections: number): Agent {
 }
 
 /**
- * `base` + `template` with `{name}` replaced by its encoded param. Each param stays one literal
+ * `base` (an origin, with a path prefix or not; a trailing slash, query or fragment is dropped) +
+ * `template` with `{name}` replaced by its encoded param. Each param stays one literal
  * segment: `encodeURIComponent` handles `/ ? #`, and a param of `.` or `..` is encoded twice, since
  * WHATWG URL treats `%2E` and `%2E%2E` as dot segments and would remove them.
  */
@@ -202,21 +203,8 @@ export function buildUrl(
     }
     search = pairs.toString();
   }
-  return new URL(`${baseOf(base)}${path.startsWith('/') ? path : `/${path}`}${search === '' ? '' : `?${search}`}`);
-}
-
-/** Origin and path prefix of each base URL, without trailing slashes, query or fragment; parsed once. */
-const bases = new Map<string, string>();
-
-function baseOf(base: string): string {
-  let prefix = bases.get(base);
-  if (prefix === undefined) {
-    const url = new URL(base);
-    prefix = url.origin + url.pathname.replace(/\/+$/, '');
-    if (bases.size > 64) bases.clear();
-    bases.set(base, prefix);
-  }
-  return prefix;
+  const prefix = base.replace(/[?#].*$/, '').replace(/\/+$/, '');
+  return new URL(`${prefix}${path.startsWith('/') ? path : `/${path}`}${search === '' ? '' : `?${search}`}`);
 }
 
 function encodeSegment(name: string, value: string | undefined): string {

@@ -61,14 +61,25 @@ export class Semaphore {
     });
   }
 
+  /**
+   * The longest-waiting caller still waiting. Taken waiters are skipped by an index rather than
+   * shifted out one by one; the array is cut down once half of it is behind the index, so a queue
+   * that never empties under steady load does not grow without end.
+   */
   #next(): Waiter | undefined {
-    while (this.#head < this.#waiters.length) {
+    let found: Waiter | undefined;
+    while (found === undefined && this.#head < this.#waiters.length) {
       const waiter = this.#waiters[this.#head++];
-      if (waiter !== undefined && !waiter.gone) return waiter;
+      if (waiter !== undefined && !waiter.gone) found = waiter;
     }
-    this.#waiters = [];
-    this.#head = 0;
-    return undefined;
+    if (this.#head >= this.#waiters.length) {
+      this.#waiters = [];
+      this.#head = 0;
+    } else if (this.#head > 1024 && this.#head * 2 > this.#waiters.length) {
+      this.#waiters = this.#waiters.slice(this.#head);
+      this.#head = 0;
+    }
+    return found;
   }
 
   #releaser(): () => void {
