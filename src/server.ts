@@ -5,6 +5,7 @@ import { contextFactory, sessionAuthenticator, tokenAuthenticator, type Configur
 import { akSkAuthenticator, PasswordLogin, ZstackLogin } from './credentials/index.js';
 import { createMaskError } from './error-masking.js';
 import { EXAMPLE_QUERY } from './example-query.js';
+import { useBufferedBodies } from './execution/buffered-body.js';
 import { useJit } from './execution/jit.js';
 import type { Sources } from './loaders/index.js';
 import { createLogger, type Logger } from './logging.js';
@@ -114,7 +115,7 @@ export function createPortgraph(settings: PortgraphSettings): Portgraph {
       requestDeadlineMs: settings.requestDeadlineMs,
       observe: (request) => (event) => traceOf(request).record(event),
     }),
-    plugins: [useArgumentChecks(), useUpstreamTrace(), useJit(logger)],
+    plugins: [useArgumentChecks(), useUpstreamTrace(), useJit(logger), useBufferedBodies()],
     maskedErrors: { maskError: createMaskError(logger) },
     graphiql: { title: 'portgraph', defaultQuery: EXAMPLE_QUERY },
     renderGraphiQL: renderGraphiQLLazily,

@@ -5,9 +5,16 @@ import { checkId } from '../rules/arguments.js';
 import { filterOpenPorts } from './open-port-filter.js';
 import { prefetchServerFields } from './server-prefetch.js';
 
-/** The Nova record, fetched only when the parent did not already have it. */
-async function record(server: ServerParent, { loaders }: Context) {
-  return server.record ?? (await loaders.server.load(server.id));
+/**
+ * A field of the server's Nova record. A server listed by a page already has its record, and the
+ * field is read at once: no promise for each of a fleet's names and statuses. A server known only
+ * by id fetches its record.
+ */
+function recordField(key: 'name' | 'status') {
+  return (server: ServerParent, _: unknown, { loaders }: Context) =>
+    server.record !== undefined
+      ? (server.record[key] ?? null)
+      : loaders.server.load(server.id).then((found) => found?.[key] ?? null);
 }
 
 export const Server: ServerResolvers = {
@@ -18,8 +25,8 @@ export const Server: ServerResolvers = {
     return found === null ? null : { id, record: found };
   },
   id: (server) => server.id,
-  name: async (server, _, context) => (await record(server, context))?.name ?? null,
-  status: async (server, _, context) => (await record(server, context))?.status ?? null,
+  name: recordField('name'),
+  status: recordField('status'),
   interfaces: async (server, _, { loaders }) =>
     (await loaders.interfaces.load(server.id)).map((attachment) => ({ ...attachment, serverId: server.id })),
   openPorts: async (server, args, { loaders }) => filterOpenPorts(await loaders.openPorts.load(server.id), args),

@@ -107,12 +107,10 @@ function secretsOf(headers: Record<string, string>): string[] {
 }
 
 function parseSuccessBody(source: SourceName, status: number, body: string): unknown {
-  if (body.trim() === '') throw badResponse(source, status, 'an empty body');
   const json = parseJson(body);
-  if (json === undefined) {
-    throw badResponse(source, status, looksLikeHtml(body) ? 'an HTML page instead of JSON' : 'a body that is not JSON');
-  }
-  return json;
+  if (json !== undefined) return json;
+  if (body.trim() === '') throw badResponse(source, status, 'an empty body');
+  throw badResponse(source, status, looksLikeHtml(body) ? 'an HTML page instead of JSON' : 'a body that is not JSON');
 }
 
 function badResponse(source: SourceName, status: number, what: string): UpstreamError {

@@ -205,12 +205,15 @@ export function reporter(
 ): Report {
   return (event) => {
     const full: CallEvent = { source, method: METHOD, path, ...event };
-    for (const observer of [onEvent, observe]) {
-      try {
-        observer?.(full);
-      } catch {
-        // An observer's own failure must not fail the call it watches.
-      }
-    }
+    tell(onEvent, full);
+    tell(observe, full);
   };
+}
+
+function tell(observer: ((event: CallEvent) => void) | undefined, event: CallEvent): void {
+  try {
+    observer?.(event);
+  } catch {
+    // An observer's own failure must not fail the call it watches.
+  }
 }

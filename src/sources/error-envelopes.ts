@@ -220,7 +220,7 @@ export function looksLikeHtml(body: string): boolean {
 }
 
 export function parseJson(text: string): unknown {
-  if (text.trim() === '') return undefined;
+  // An empty or blank text fails to parse as well; no copy of the text is made to check first.
   try {
     return JSON.parse(text) as unknown;
   } catch {

@@ -110,13 +110,16 @@ export function optionals(record: JsonObject, path: Path, fields: OptionalFields
   return copy;
 }
 
-/** Each element checked by `item`, with its index in the path. */
+/**
+ * Each element checked by `item`, with its index in the path. One path serves every element: a
+ * check reads it only when it fails, which it does before the loop moves on.
+ */
 export function each<T>(value: unknown, path: Path, item: (value: unknown, path: Path) => T, key?: string): T[] {
   const elements = array(value, path, key);
   const out = new Array<T>(elements.length);
-  for (let index = 0; index < elements.length; index++) {
-    out[index] = item(elements[index], () => `${named(path, key)}[${index}]`);
-  }
+  let index = 0;
+  const elementPath = () => `${named(path, key)}[${index}]`;
+  for (; index < elements.length; index++) out[index] = item(elements[index], elementPath);
   return out;
 }
 

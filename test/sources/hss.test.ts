@@ -80,6 +80,11 @@ describe('HssClient.listOpenPorts', () => {
     ['no total_num', { data_list: [] }, 'total_num is missing, expected an integer'],
     ['a port as a string', { total_num: 1, data_list: [{ port: '68', type: 'UDP' }] }, 'data_list[0].port is a string, expected an integer'],
     ['no type', { total_num: 1, data_list: [{ port: 68 }] }, 'data_list[0].type is missing, expected a string'],
+    [
+      'a bad third record',
+      { total_num: 3, data_list: [{ port: 22, type: 'TCP' }, { port: 53, type: 'UDP' }, { port: 80, type: 'TCP', pid: 'x' }] },
+      'data_list[2].pid is a string, expected an integer',
+    ],
   ])('answers UPSTREAM_BAD_RESPONSE for %s', async (_, body, detail) => {
     const { pool, hss } = client();
     pool.intercept(under('/v5/')).reply(200, body);
