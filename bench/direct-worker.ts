@@ -1,8 +1,12 @@
 // The direct REST client under load in a process of its own: CONCURRENCY loops of fleet walks for
 // DURATION_MS, each answer built and serialised as a GraphQL server would send it; it prints the
 // walks done and the CPU time they took.
+import { limitHeapGrowth } from '../src/heap.js';
 import { DEMO_OS_TOKEN, DEMO_PROJECT_ID } from '../src/simulator/index.js';
 import { createDirectClient } from './direct-client.js';
+
+// The heap settings of `npm start`, as portgraph has them; the bench passes HEAP_FLAGS.
+limitHeapGrowth();
 
 const client = createDirectClient({ url: process.env['SIM_URL'] ?? '', projectId: DEMO_PROJECT_ID, token: DEMO_OS_TOKEN });
 const concurrency = Number(process.env['CONCURRENCY'] ?? 8);

@@ -34,8 +34,8 @@ function handler() {
   return createPortgraph({ ...settings, ...simulatedCloudSettings(simUrl) }).yoga;
 }
 
-// portgraph runs as `npm start` runs it; the naive set keeps V8's defaults.
-if (mode !== 'naive') limitHeapGrowth();
+// Each runs with the heap settings of `npm start`; the bench passes HEAP_FLAGS.
+limitHeapGrowth();
 const graphql = handler();
 const server = createServer((req, res) => {
   if (req.url === '/__bench/cpu') {

@@ -7,6 +7,7 @@ import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
 import { Agent, request } from 'undici';
+import { HEAP_FLAGS, HEAP_GROWING_PERCENT } from '../src/heap.js';
 import { generateFleet, DEMO_OS_TOKEN, DEMO_PROJECT_ID, type CallLogEntry } from '../src/simulator/index.js';
 import { createDirectClient } from './direct-client.js';
 import { BENCH_QUERIES, variablesFor, type BenchQuery } from './queries.js';
@@ -162,11 +163,15 @@ async function main(): Promise<void> {
   };
   const sim = await startSimProcess();
   const nodeArgs = (process.env['BENCH_NODE_ARGS'] ?? '').split(' ').filter((a) => a !== '');
-  const pg = await startWorker('portgraph-worker.ts', { SIM_URL: sim.url, MODE: 'portgraph' }, ['--expose-gc', ...nodeArgs]);
-  const naive = await startWorker('portgraph-worker.ts', { SIM_URL: sim.url, MODE: 'naive' });
+  // Every measured process runs with the V8 heap settings `npm start` uses, so that they compare
+  // the code and not the settings.
+  const pg = await startWorker('portgraph-worker.ts', { SIM_URL: sim.url, MODE: 'portgraph' }, [...HEAP_FLAGS, '--expose-gc', ...nodeArgs]);
+  const naive = await startWorker('portgraph-worker.ts', { SIM_URL: sim.url, MODE: 'naive' }, [...HEAP_FLAGS]);
   try {
     const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'CPU'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`;
-    say(`# portgraph bench\n\nMachine: ${machine}. The simulated cloud, portgraph and the direct client each run in a process of their own on 127.0.0.1.\n`);
+    say(
+      `# portgraph bench\n\nMachine: ${machine}. The simulated cloud, portgraph and the direct client each run in a process of their own on 127.0.0.1; portgraph, the naive set and the direct client's throughput worker all run with the V8 heap settings of \`npm start\` (${HEAP_FLAGS.join(' ')}, heap growth capped at ${HEAP_GROWING_PERCENT} %).\n`,
+    );
 
     // 1. Latency against the floor, calls against the minimum, and the naive set beside them.
     const fleetWalk = BENCH_QUERIES.find((q) => q.name === 'fleet walk');
@@ -214,7 +219,7 @@ async function main(): Promise<void> {
 
     // 2. Throughput at L = 0: portgraph, the direct client and the naive set under the same load.
     await sim.setLatency(0);
-    const direct = spawnScript(import.meta.url, './direct-worker.ts', [], {
+    const direct = spawnScript(import.meta.url, './direct-worker.ts', [...HEAP_FLAGS], {
       env: { ...process.env, SIM_URL: sim.url, CONCURRENCY: String(CONCURRENCY), DURATION_MS: String(DURATION_MS) },
       stdio: ['ignore', 'pipe', 'inherit'],
     });
