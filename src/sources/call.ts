@@ -134,7 +134,7 @@ async function tryOnce(
   let release: (() => void) | undefined;
   try {
     const waitMs = call.timeLeft();
-    release = waitMs > 0 ? await upstream.permits.acquire(request.signal, waitMs) : undefined;
+    release = upstream.permits.tryAcquire() ?? (waitMs > 0 ? await upstream.permits.acquire(request.signal, waitMs) : undefined);
     if (release === undefined) return outOfTime(source);
     // The breaker may have opened while this call queued.
     if (!ticket.isCurrent()) ticket = upstream.breaker.admit();
