@@ -4,6 +4,7 @@
 import { limitHeapGrowth } from '../src/heap.js';
 import { DEMO_OS_TOKEN, DEMO_PROJECT_ID } from '../src/simulator/index.js';
 import { createDirectClient } from './direct-client.js';
+import { gcPausedMs } from './gc-pauses.js';
 
 // The heap settings of `npm start`, as portgraph has them; the bench passes HEAP_FLAGS.
 limitHeapGrowth();
@@ -16,6 +17,7 @@ for (let i = 0; i < 3; i++) JSON.stringify(await client.fleetWalk());
 let done = 0;
 const started = performance.now();
 const cpu = process.cpuUsage();
+const gcBefore = gcPausedMs();
 await Promise.all(
   Array.from({ length: concurrency }, async () => {
     while (performance.now() - started < duration) {
@@ -26,5 +28,5 @@ await Promise.all(
 );
 const seconds = (performance.now() - started) / 1000;
 const { user, system } = process.cpuUsage(cpu);
-console.log(JSON.stringify({ requests: done, seconds, cpuMs: (user + system) / 1000 }));
+console.log(JSON.stringify({ requests: done, seconds, cpuMs: (user + system) / 1000, gcMs: gcPausedMs() - gcBefore }));
 await client.close();

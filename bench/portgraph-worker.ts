@@ -1,6 +1,6 @@
 // portgraph (or the naive resolver set) in a process of its own, pointed at the simulated cloud;
 // GET /__bench/memory collects garbage and answers the heap and RSS; GET /__bench/cpu answers the
-// process's CPU time so far (all threads, GC helpers included).
+// process's CPU time so far (all threads, GC helpers included) and its main thread's GC pauses.
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createYoga } from 'graphql-yoga';
@@ -12,6 +12,7 @@ import { HssClient } from '../src/sources/hss.js';
 import { NovaClient } from '../src/sources/nova.js';
 import { VpcClient } from '../src/sources/vpc.js';
 import { tokenAuthenticator } from '../src/context.js';
+import { gcPausedMs } from './gc-pauses.js';
 import { buildNaiveSchema, type NaiveContext } from './naive-resolvers.js';
 
 const simUrl = process.env['SIM_URL'] ?? '';
@@ -41,7 +42,7 @@ const server = createServer((req, res) => {
   if (req.url === '/__bench/cpu') {
     const { user, system } = process.cpuUsage();
     res.setHeader('content-type', 'application/json');
-    res.end(JSON.stringify({ cpuMs: (user + system) / 1000 }));
+    res.end(JSON.stringify({ cpuMs: (user + system) / 1000, gcMs: gcPausedMs() }));
     return;
   }
   if (req.url === '/__bench/memory') {

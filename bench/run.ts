@@ -133,15 +133,15 @@ function table(header: string[], rows: string[][]): string {
   return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
 }
 
-/** The worker's CPU time so far, all threads. */
-async function cpuMs(url: string): Promise<number> {
-  return ((await (await fetch(url.replace('/graphql', '/__bench/cpu'))).json()) as { cpuMs: number }).cpuMs;
+/** The worker's CPU time so far (all threads) and its main thread's GC pauses so far. */
+async function usage(url: string): Promise<{ cpuMs: number; gcMs: number }> {
+  return (await (await fetch(url.replace('/graphql', '/__bench/cpu'))).json()) as { cpuMs: number; gcMs: number };
 }
 
-/** Walks per second under load, and the worker's CPU milliseconds per walk. */
+/** Walks per second under load, and the worker's CPU and GC pause milliseconds per walk. */
 async function load(url: string, bench: BenchQuery, options: { duration?: number; amount?: number }) {
   const { query, variables } = bench.requests(null);
-  const cpuBefore = await cpuMs(url);
+  const before = await usage(url);
   const result = await autocannon({
     url,
     method: 'POST',
@@ -151,8 +151,9 @@ async function load(url: string, bench: BenchQuery, options: { duration?: number
     ...(options.amount === undefined ? { duration: (options.duration ?? DURATION_MS) / 1000 } : { amount: options.amount }),
   });
   if (result.non2xx > 0 || result.errors > 0) throw new Error(`load run had ${result.non2xx} non-2xx answers and ${result.errors} errors`);
-  const cpuPerWalk = ((await cpuMs(url)) - cpuBefore) / result.requests.total;
-  return { rate: result.requests.total / result.duration, cpuPerWalk };
+  const after = await usage(url);
+  const walks = result.requests.total;
+  return { rate: walks / result.duration, cpuPerWalk: (after.cpuMs - before.cpuMs) / walks, gcPerWalk: (after.gcMs - before.gcMs) / walks };
 }
 
 async function main(): Promise<void> {
@@ -226,22 +227,28 @@ async function main(): Promise<void> {
     let directOut = '';
     direct.stdout?.on('data', (chunk: Buffer) => (directOut += chunk.toString()));
     await new Promise((resolve) => direct.once('exit', resolve));
-    const directResult = JSON.parse(directOut.trim().split('\n').at(-1) ?? '{}') as { requests: number; seconds: number; cpuMs: number };
+    const directResult = JSON.parse(directOut.trim().split('\n').at(-1) ?? '{}') as {
+      requests: number;
+      seconds: number;
+      cpuMs: number;
+      gcMs: number;
+    };
     const directRate = directResult.requests / directResult.seconds;
     const directCpu = directResult.cpuMs / directResult.requests;
-    const { rate: pgRate, cpuPerWalk: pgCpu } = await load(pg.url, fleetWalk, {});
-    const { rate: naiveRate, cpuPerWalk: naiveCpu } = await load(naive.url, fleetWalk, {});
+    const directGc = directResult.gcMs / directResult.requests;
+    const { rate: pgRate, cpuPerWalk: pgCpu, gcPerWalk: pgGc } = await load(pg.url, fleetWalk, {});
+    const { rate: naiveRate, cpuPerWalk: naiveCpu, gcPerWalk: naiveGc } = await load(naive.url, fleetWalk, {});
     say(`## Fleet-walk throughput at L = 0 (${CONCURRENCY} concurrent clients, ${DURATION_MS / 1000} s each)\n`);
     say(
-      "CPU ms per walk is the measured process's CPU time, all threads, over the walks it served; it moves less with the machine's other load than walks/s does.\n",
+      "CPU ms per walk is the measured process's CPU time, all threads, over the walks it served; it moves less with the machine's other load than walks/s does. GC pause ms per walk is the time its main thread stood still for garbage collection; GC helper threads' work is in the CPU column only.\n",
     );
     say(
       table(
-        ['client', 'walks/s', 'vs direct', 'CPU ms per walk'],
+        ['client', 'walks/s', 'vs direct', 'CPU ms per walk', 'GC pause ms per walk'],
         [
-          ['direct REST client', directRate.toFixed(1), '1.00×', directCpu.toFixed(1)],
-          ['portgraph', pgRate.toFixed(1), `${(pgRate / directRate).toFixed(2)}×`, pgCpu.toFixed(1)],
-          ['naive resolver set', naiveRate.toFixed(1), `${(naiveRate / directRate).toFixed(2)}×`, naiveCpu.toFixed(1)],
+          ['direct REST client', directRate.toFixed(1), '1.00×', directCpu.toFixed(1), directGc.toFixed(1)],
+          ['portgraph', pgRate.toFixed(1), `${(pgRate / directRate).toFixed(2)}×`, pgCpu.toFixed(1), pgGc.toFixed(1)],
+          ['naive resolver set', naiveRate.toFixed(1), `${(naiveRate / directRate).toFixed(2)}×`, naiveCpu.toFixed(1), naiveGc.toFixed(1)],
         ],
       ) + '\n',
     );
