@@ -5,8 +5,8 @@ import { setFlagsFromString } from 'node:v8';
  * A fleet walk allocates about 7 MB, most of it dead by the walk's end. With V8's default 16 MB
  * semi-spaces, eight walks in flight meant a young-generation collection every few walks that
  * copied, then promoted, the walks still running: collection took about a fifth of the main
- * thread. 32 MB semi-spaces halve those collections and the promotions, for about 40 MiB more
- * RSS at peak (BENCH.md).
+ * thread. 32 MB semi-spaces cut those collections and the promotions by about 40 %, for about
+ * 40 MiB more RSS at peak (BENCH.md).
  */
 export const HEAP_FLAGS: readonly string[] = ['--max-semi-space-size=32'];
 
