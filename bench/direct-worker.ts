@@ -1,6 +1,6 @@
 // The direct REST client under load in a process of its own: CONCURRENCY loops of fleet walks for
 // DURATION_MS, each answer built and serialised as a GraphQL server would send it; it prints the
-// walks done and the CPU time they took.
+// walks done, the CPU time they took and its main thread's GC pauses.
 import { limitHeapGrowth } from '../src/heap.js';
 import { DEMO_OS_TOKEN, DEMO_PROJECT_ID } from '../src/simulator/index.js';
 import { createDirectClient } from './direct-client.js';
