@@ -1,25 +1,69 @@
-import DataLoader from 'dataloader';
 import { notConfigured, type SourceName } from '../sources/errors.js';
 
 /**
- * A loader for an upstream without a multi-get: one call per distinct key in the request, and each
- * key answered as soon as its own call returns. A batch would hold every answer back until the
- * slowest call of the batch returned: the fleet would wait for the one server whose open ports
- * take three HSS pages before any other server's open ports were resolved.
+ * A loader for an upstream without a multi-get: one call per distinct key in the request, started
+ * at the first `load`, and each key answered as soon as its own call returns. A batch would hold
+ * every answer back until the slowest call of the batch returned: the fleet would wait for the one
+ * server whose open ports take three HSS pages before any other server's open ports were resolved.
+ *
+ * Not a DataLoader without batching: that one still keeps a batch, its callbacks and a promise
+ * chain per key, and under load hundreds of keys wait for a permit at once, so that machinery was
+ * most of what every young-generation collection had to copy.
  */
-export function perKeyLoader<K, V, C = K>(
-  call: (key: K) => Promise<V>,
-  options?: { cacheKeyFn?: (key: K) => C },
-): DataLoader<K, V, C> {
-  return new DataLoader<K, V, C>((keys) => settle(keys, call), { ...options, batch: false });
+export class KeyedLoader<K, V, C = K> {
+  readonly #call: (key: K) => Promise<V>;
+  readonly #cacheKey: (key: K) => C;
+  readonly #answers = new Map<C, Promise<V>>();
+
+  constructor(call: (key: K) => Promise<V>, cacheKey: (key: K) => C) {
+    this.#call = call;
+    this.#cacheKey = cacheKey;
+  }
+
+  /** The key's answer: its call is made once per loader, and a failure rejects with an Error. */
+  load(key: K): Promise<V> {
+    const cacheKey = this.#cacheKey(key);
+    let answer = this.#answers.get(cacheKey);
+    if (answer === undefined) this.#answers.set(cacheKey, (answer = callFor(this.#call, key)));
+    return answer;
+  }
+
+  /** Gives a key its answer without a call, unless it has one already. */
+  prime(key: K, value: V): this {
+    const cacheKey = this.#cacheKey(key);
+    if (!this.#answers.has(cacheKey)) this.#answers.set(cacheKey, Promise.resolve(value));
+    return this;
+  }
 }
+
+export function perKeyLoader<K, V, C = K>(call: (key: K) => Promise<V>, options?: { cacheKeyFn?: (key: K) => C }): KeyedLoader<K, V, C> {
+  return new KeyedLoader(call, options?.cacheKeyFn ?? ((key: K) => key as unknown as C));
+}
+
+function callFor<K, V>(call: (key: K) => Promise<V>, key: K): Promise<V> {
+  try {
+    return call(key).catch(rejectAsError);
+  } catch (error) {
+    return rejectAsError(error);
+  }
+}
+
+const rejectAsError = (error: unknown): Promise<never> => Promise.reject(asError(error));
 
 /**
  * A batch that fans out one call per key; the per-source bound in the HTTP layer keeps a wide
  * batch from flooding the upstream. A failed key gets its Error, as the DataLoader contract wants.
  */
 export function settle<K, V>(keys: readonly K[], call: (key: K) => Promise<V>): Promise<(V | Error)[]> {
-  return Promise.all(keys.map((key) => Promise.resolve(key).then(call).catch(asError)));
+  return Promise.all(keys.map((key) => settleOne(call, key)));
+}
+
+function settleOne<K, V>(call: (key: K) => Promise<V>, key: K): Promise<V | Error> {
+  try {
+    return call(key).then(undefined, asError);
+  } catch (error) {
+    return Promise.resolve(asError(error));
+  }
 }
 
 export function asError(e: unknown): Error {
