@@ -32,8 +32,10 @@ export function openPortLoaders(client: HssClient | undefined, scope: CallScope)
 
   return {
     /** Every open port HSS sees on a host (all pages), with the id of the server it was fetched for. */
-    openPorts: perKeyLoader<string, OpenPortParent[]>(async (hostId) =>
-      shapeOpenPorts(await hss().listAllOpenPorts(scope, hostId), hostId),
+    openPorts: perKeyLoader<string, OpenPortParent[]>((hostId) =>
+      hss()
+        .listAllOpenPorts(scope, hostId)
+        .then((records) => shapeOpenPorts(records, hostId)),
     ),
     statistics: perKeyLoader<StatisticsKey, HssPage<HssPortStatistic>, string>(statisticsWindow, {
       cacheKeyFn: (k) => queryKey({ ...k.filter, offset: k.offset, first: k.first }),

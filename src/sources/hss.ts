@@ -56,13 +56,13 @@ export class HssClient {
   }
 
   /** Every open port of one host: the first page, then all the rest at once, in offset order. */
-  async listAllOpenPorts(scope: CallScope, hostId: string): Promise<HssOpenPort[]> {
+  listAllOpenPorts(scope: CallScope, hostId: string): Promise<HssOpenPort[]> {
     const pageAt = (offset: number) => this.listOpenPorts(scope, { host_id: hostId, offset, limit: HSS_MAX_LIMIT });
-    const first = await pageAt(0);
-    const offsets = remainingOffsets(first.total_num);
-    if (offsets.length === 0) return first.data_list;
-    const rest = await Promise.all(offsets.map(pageAt));
-    return [first, ...rest].flatMap((page) => page.data_list);
+    return pageAt(0).then((first) => {
+      const offsets = remainingOffsets(first.total_num);
+      if (offsets.length === 0) return first.data_list;
+      return Promise.all(offsets.map(pageAt)).then((rest) => [first, ...rest].flatMap((page) => page.data_list));
+    });
   }
 
   /** `GET asset/port/statistics`: one page of per-(port, protocol) server counts. */
@@ -85,19 +85,16 @@ export class HssClient {
     });
   }
 
-  async #page<T>(
-    scope: CallScope,
-    template: string,
-    item: (value: unknown, path: Path) => T,
-    query: Query,
-  ): Promise<HssPage<T>> {
+  /** Called from async methods only, so that a URL that cannot be built rejects their promise. */
+  #page<T>(scope: CallScope, template: string, item: (value: unknown, path: Path) => T, query: Query): Promise<HssPage<T>> {
     const url = buildUrl(this.#baseUrl, template, { project: this.#projectId }, query);
-    const { status, json } = await this.#http.getJson('hss', { url, scope });
-    return decodeBody('hss', status, json, (value) => {
-      const body = object(value, 'body');
-      const total = integer(body.total_num, 'total_num');
-      return { ...body, total_num: total, data_list: each(body.data_list, 'data_list', item) };
-    });
+    return this.#http.getJson('hss', { url, scope }).then(({ status, json }) =>
+      decodeBody('hss', status, json, (value) => {
+        const body = object(value, 'body');
+        const total = integer(body.total_num, 'total_num');
+        return { ...body, total_num: total, data_list: each(body.data_list, 'data_list', item) };
+      }),
+    );
   }
 }
 

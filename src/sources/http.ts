@@ -1,7 +1,7 @@
 import { Agent } from 'undici';
 import type { Dispatcher } from 'undici';
 import type { Authenticator } from './auth.js';
-import { reporter, runCall, type Upstream } from './call.js';
+import { reporter, runCall, type Answer, type Upstream } from './call.js';
 import { CircuitBreaker, DEFAULT_BREAKER } from './circuit-breaker.js';
 import type { BreakerOptions, BreakerState } from './circuit-breaker.js';
 import { systemClock } from './clock.js';
@@ -112,6 +112,8 @@ export const DEFAULT_MAX_CONCURRENT_PER_SOURCE = 64;
 export const DEFAULT_MAX_RESPONSE_BYTES = 64 * 1024 * 1024;
 const SOURCE_COUNT = 4;
 
+const responseOf = (answer: Answer): HttpResponse => answer.response;
+
 export function createHttp(options: HttpOptions): Http {
   const maxConcurrent = options.maxConcurrentPerSource ?? DEFAULT_MAX_CONCURRENT_PER_SOURCE;
   // The semaphores do the bounding; the pool only has to hold them all, even when every source
@@ -143,7 +145,7 @@ export function createHttp(options: HttpOptions): Http {
   const cache = options.cache !== undefined && options.cache.ttlMs !== 0 ? new UpstreamCache(options.cache, now) : undefined;
   const getJson: Http['getJson'] =
     cache === undefined
-      ? async (source, request) => (await call(source, request)).response
+      ? (source, request) => call(source, request).then(responseOf)
       : (source, request) =>
           cache.get(
             source,

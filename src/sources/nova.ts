@@ -82,11 +82,12 @@ export class NovaClient {
 
   /** `GET servers/{id}/os-interface`; a missing server is an `UpstreamError` NOT_FOUND. */
   async listInterfaces(scope: CallScope, serverId: string): Promise<NovaInterfaceAttachment[]> {
-    const { status, json } = await this.#get(scope, '/v2.1/{project}/servers/{id}/os-interface', { id: serverId });
-    return decodeBody('nova', status, json, (value) => {
-      const body = object(value, 'body');
-      return each(body.interfaceAttachments, 'interfaceAttachments', interfaceAttachment);
-    });
+    return this.#get(scope, '/v2.1/{project}/servers/{id}/os-interface', { id: serverId }).then(({ status, json }) =>
+      decodeBody('nova', status, json, (value) => {
+        const body = object(value, 'body');
+        return each(body.interfaceAttachments, 'interfaceAttachments', interfaceAttachment);
+      }),
+    );
   }
 
   #get(
