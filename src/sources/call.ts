@@ -48,46 +48,59 @@ export async function runCall(
 ): Promise<Answer> {
   const { clock } = settings;
   const { scope, signal } = request;
-  const report = reporter(settings.onEvent, scope.observe, source, request.url.pathname);
-  const timeLeft = () => (scope.deadline === undefined ? Number.POSITIVE_INFINITY : scope.deadline - clock.now());
   let retries = 0;
   let refreshed = false;
 
   for (let number = 1; ; number++) {
     const started = clock.now();
-    const tried = await tryOnce(settings, source, upstream, request, { first: number === 1, timeLeft });
+    const tried = await tryOnce(settings, source, upstream, request, number === 1);
     const ms = clock.now() - started;
     if (tried.ok) {
-      report({ attempt: number, status: tried.response.status, ms, outcome: 'ok' });
+      report(settings, source, request, { attempt: number, status: tried.response.status, ms, outcome: 'ok' });
       return { response: tried.response, bytes: tried.bytes };
     }
     const { error, sent } = tried;
     const event = { attempt: number, status: error.status, ms, code: error.code };
     if ('paused' in tried) {
-      report({ ...event, outcome: 'breaker-open' });
+      report(settings, source, request, { ...event, outcome: 'breaker-open' });
       throw error;
     }
     if (sent !== undefined && error.code === 'UNAUTHENTICATED' && !refreshed && scope.auth?.refresh) {
       refreshed = true;
       const renewal = await renew(scope.auth, sent);
       if (renewal === true) {
-        report({ ...event, outcome: 'reauth' });
+        report(settings, source, request, { ...event, outcome: 'reauth' });
         continue;
       }
       if (renewal !== false) {
-        report({ ...event, code: renewal.code, outcome: 'error' });
+        report(settings, source, request, { ...event, code: renewal.code, outcome: 'error' });
         throw renewal.forSource(source);
       }
     }
-    const wait = sent === undefined ? undefined : retryWait(settings.retry, source, upstream, error, retries + 1, timeLeft());
+    const wait = sent === undefined ? undefined : retryWait(settings.retry, source, upstream, error, retries + 1, timeLeft(settings.clock, scope));
     if (wait === undefined) {
-      report({ ...event, outcome: 'error' });
+      report(settings, source, request, { ...event, outcome: 'error' });
       throw error;
     }
     retries++;
-    report({ ...event, outcome: 'retry' });
+    report(settings, source, request, { ...event, outcome: 'retry' });
     await clock.sleep(wait, signal);
   }
+}
+
+/** Milliseconds until the scope's deadline; infinite without one. */
+function timeLeft(clock: Clock, scope: CallScope): number {
+  return scope.deadline === undefined ? Number.POSITIVE_INFINITY : scope.deadline - clock.now();
+}
+
+/**
+ * Tells the observers about one event of the call. A plain function, not a reporter made per
+ * call: a call that queues for a permit then holds nothing for it.
+ */
+function report(settings: CallSettings, source: SourceName, request: HttpRequest, event: Parameters<Report>[0]): void {
+  const full: CallEvent = { source, method: METHOD, path: request.url.pathname, ...event };
+  tell(settings.onEvent, full);
+  tell(request.scope.observe, full);
 }
 
 /** The wait before retry number `retry`, or undefined when this failure gets no retry. */
@@ -124,7 +137,7 @@ async function tryOnce(
   source: SourceName,
   upstream: Upstream,
   request: HttpRequest,
-  call: { first: boolean; timeLeft: () => number },
+  first: boolean,
 ): Promise<Tried> {
   // Admitted before queueing for a permit, so a half-open breaker's one probe is claimed at once
   // and every other call fails fast instead of waiting.
@@ -133,15 +146,15 @@ async function tryOnce(
   let verdict: Verdict = 'unknown';
   let release: (() => void) | undefined;
   try {
-    const waitMs = call.timeLeft();
+    const waitMs = timeLeft(settings.clock, request.scope);
     release = upstream.permits.tryAcquire() ?? (waitMs > 0 ? await upstream.permits.acquire(request.signal, waitMs) : undefined);
     if (release === undefined) return outOfTime(source);
     // The breaker may have opened while this call queued.
     if (!ticket.isCurrent()) ticket = upstream.breaker.admit();
     if (ticket === undefined) return paused(source);
-    const timeoutMs = Math.min(settings.timeoutMs, call.timeLeft());
+    const timeoutMs = Math.min(settings.timeoutMs, timeLeft(settings.clock, request.scope));
     if (timeoutMs <= 0) return outOfTime(source);
-    if (call.first) upstream.budget.recordFirstAttempt();
+    if (first) upstream.budget.recordFirstAttempt();
     const result = await attempt(settings.attempt, {
       source,
       url: request.url,

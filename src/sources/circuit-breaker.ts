@@ -50,10 +50,10 @@ export class CircuitBreaker {
 
   admit(): BreakerTicket | undefined {
     const state = this.state();
-    if (state === 'closed') return this.#ticket((verdict) => this.#settleClosed(verdict));
+    if (state === 'closed') return new CircuitBreaker.#Ticket(this, false);
     if (state === 'open' || this.#probing) return undefined;
     this.#probing = true;
-    return this.#ticket((verdict) => this.#settleProbe(verdict));
+    return new CircuitBreaker.#Ticket(this, true);
   }
 
   reset(): void {
@@ -63,18 +63,33 @@ export class CircuitBreaker {
     this.#generation++;
   }
 
-  #ticket(settle: (verdict: Verdict) => void): BreakerTicket {
-    const generation = this.#generation;
-    let settled = false;
-    return {
-      isCurrent: () => generation === this.#generation,
-      settle: (verdict) => {
-        if (settled || generation !== this.#generation) return;
-        settled = true;
-        settle(verdict);
-      },
-    };
-  }
+  /**
+   * Fields and shared methods, no closures: every call holds a ticket while it queues for a permit,
+   * and under load a thousand calls queue at once.
+   */
+  static readonly #Ticket = class Ticket implements BreakerTicket {
+    readonly #breaker: CircuitBreaker;
+    readonly #grantedIn: number;
+    readonly #probe: boolean;
+    #settled = false;
+
+    constructor(breaker: CircuitBreaker, probe: boolean) {
+      this.#breaker = breaker;
+      this.#grantedIn = breaker.#generation;
+      this.#probe = probe;
+    }
+
+    isCurrent(): boolean {
+      return this.#grantedIn === this.#breaker.#generation;
+    }
+
+    settle(verdict: Verdict): void {
+      if (this.#settled || !this.isCurrent()) return;
+      this.#settled = true;
+      if (this.#probe) this.#breaker.#settleProbe(verdict);
+      else this.#breaker.#settleClosed(verdict);
+    }
+  };
 
   #settleClosed(verdict: Verdict): void {
     if (verdict === 'alive') this.#failures = 0;

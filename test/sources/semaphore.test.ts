@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { Semaphore } from '../../src/sources/semaphore.js';
 
 describe('Semaphore', () => {
@@ -34,5 +34,52 @@ describe('Semaphore', () => {
     holder?.();
     const next = await permits.acquire(undefined, 20);
     expect(next).toBeTypeOf('function');
+  });
+
+  describe('with waiters of different patience', () => {
+    afterEach(() => {
+      vi.useRealTimers();
+    });
+
+    it('lets each go at its own time, grants the rest in order, and leaves no timer behind', async () => {
+      vi.useFakeTimers();
+      const permits = new Semaphore(1);
+      const holder = await permits.acquire();
+      const start = Date.now();
+      const outcomes: string[] = [];
+      const wait = (name: string, ms: number) =>
+        permits.acquire(undefined, ms).then((release) => {
+          outcomes.push(`${name} ${release === undefined ? 'gave up' : 'granted'} at ${Date.now() - start}`);
+          return release;
+        });
+      const patient = wait('patient', 1_000);
+      const middling = wait('middling', 100);
+      const hasty = wait('hasty', 50);
+      const unhurried = wait('unhurried', 5_000);
+      await vi.advanceTimersByTimeAsync(60);
+      expect(outcomes).toEqual(['hasty gave up at 50']);
+      await vi.advanceTimersByTimeAsync(60);
+      expect(outcomes).toEqual(['hasty gave up at 50', 'middling gave up at 100']);
+      holder?.();
+      (await patient)?.();
+      (await unhurried)?.();
+      await Promise.all([middling, hasty]);
+      expect(outcomes).toEqual(['hasty gave up at 50', 'middling gave up at 100', 'patient granted at 120', 'unhurried granted at 120']);
+      expect(vi.getTimerCount()).toBe(0);
+    });
+
+    it('rejects a waiter whose caller aborts, and grants the next one', async () => {
+      const permits = new Semaphore(1);
+      const holder = await permits.acquire();
+      const controller = new AbortController();
+      const aborted = permits.acquire(controller.signal, 10_000);
+      const next = permits.acquire(undefined, 10_000);
+      controller.abort(new Error('caller left'));
+      await expect(aborted).rejects.toThrow('caller left');
+      holder?.();
+      const release = await next;
+      expect(release).toBeTypeOf('function');
+      release?.();
+    });
   });
 });
