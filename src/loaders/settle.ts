@@ -20,7 +20,7 @@ export class KeyedLoader<K, V, C = K> {
     this.#cacheKey = cacheKey;
   }
 
-  /** The key's answer: its call is made once per loader, and a failure rejects with an Error. */
+  /** The key's answer: its call is made once per loader. */
   load(key: K): Promise<V> {
     const cacheKey = this.#cacheKey(key);
     let answer = this.#answers.get(cacheKey);
@@ -40,15 +40,14 @@ export function perKeyLoader<K, V, C = K>(call: (key: K) => Promise<V>, options?
   return new KeyedLoader(call, options?.cacheKeyFn ?? ((key: K) => key as unknown as C));
 }
 
+/** The call's promise; a call that throws before it has one rejects it instead. */
 function callFor<K, V>(call: (key: K) => Promise<V>, key: K): Promise<V> {
   try {
-    return call(key).catch(rejectAsError);
+    return call(key);
   } catch (error) {
-    return rejectAsError(error);
+    return Promise.reject(asError(error));
   }
 }
-
-const rejectAsError = (error: unknown): Promise<never> => Promise.reject(asError(error));
 
 /**
  * A batch that fans out one call per key; the per-source bound in the HTTP layer keeps a wide

@@ -1,7 +1,7 @@
 import { attempt } from './attempt.js';
 import type { AttemptResult, AttemptSettings } from './attempt.js';
 import type { Authenticator, OutgoingRequest } from './auth.js';
-import type { CircuitBreaker, Verdict } from './circuit-breaker.js';
+import type { BreakerTicket, CircuitBreaker, Verdict } from './circuit-breaker.js';
 import type { Clock } from './clock.js';
 import { UpstreamError } from './errors.js';
 import type { SourceName } from './errors.js';
@@ -131,24 +131,46 @@ async function renew(auth: Authenticator, failed: OutgoingRequest): Promise<bool
   }
 }
 
-/** One attempt, if the breaker lets it go, a permit frees up and the deadline leaves time for it. */
-async function tryOnce(
+/**
+ * One attempt, if the breaker lets it go, a permit frees up and the deadline leaves time for it.
+ * Not an async function: a call waiting for a permit then holds one promise, not a suspended
+ * frame, and under load a thousand calls wait at once.
+ */
+function tryOnce(settings: CallSettings, source: SourceName, upstream: Upstream, request: HttpRequest, first: boolean): Promise<Tried> {
+  // Admitted before queueing for a permit, so a half-open breaker's one probe is claimed at once
+  // and every other call fails fast instead of waiting.
+  const ticket = upstream.breaker.admit();
+  if (ticket === undefined) return Promise.resolve(paused(source));
+  const free = upstream.permits.tryAcquire();
+  if (free !== undefined) return attemptWithPermit(settings, source, upstream, request, first, ticket, free);
+  const waitMs = timeLeft(settings.clock, request.scope);
+  const permit = waitMs > 0 ? upstream.permits.acquire(request.signal, waitMs) : Promise.resolve(undefined);
+  return permit.then(
+    (release) => {
+      if (release !== undefined) return attemptWithPermit(settings, source, upstream, request, first, ticket, release);
+      ticket.settle('unknown');
+      return outOfTime(source);
+    },
+    (error: unknown) => {
+      ticket.settle('unknown');
+      throw error;
+    },
+  );
+}
+
+/** The attempt itself, holding a permit it gives back, and the ticket it settles, when done. */
+async function attemptWithPermit(
   settings: CallSettings,
   source: SourceName,
   upstream: Upstream,
   request: HttpRequest,
   first: boolean,
+  admitted: BreakerTicket,
+  release: () => void,
 ): Promise<Tried> {
-  // Admitted before queueing for a permit, so a half-open breaker's one probe is claimed at once
-  // and every other call fails fast instead of waiting.
-  let ticket = upstream.breaker.admit();
-  if (ticket === undefined) return paused(source);
+  let ticket: BreakerTicket | undefined = admitted;
   let verdict: Verdict = 'unknown';
-  let release: (() => void) | undefined;
   try {
-    const waitMs = timeLeft(settings.clock, request.scope);
-    release = upstream.permits.tryAcquire() ?? (waitMs > 0 ? await upstream.permits.acquire(request.signal, waitMs) : undefined);
-    if (release === undefined) return outOfTime(source);
     // The breaker may have opened while this call queued.
     if (!ticket.isCurrent()) ticket = upstream.breaker.admit();
     if (ticket === undefined) return paused(source);
@@ -166,7 +188,7 @@ async function tryOnce(
     return result;
   } finally {
     ticket?.settle(verdict);
-    release?.();
+    release();
   }
 }
 
