@@ -259,8 +259,10 @@ class Exchange implements Dispatcher.DispatchHandler {
           path: outgoing.url.pathname + outgoing.url.search,
           method: 'GET',
           headers: outgoing.headers,
-          headersTimeout: this.timeoutMs,
-          bodyTimeout: this.timeoutMs,
+          // The attempt's own timer bounds it all. undici's timers (0 turns them off) would add
+          // two per request, which its timer wheel keeps for up to a second after the answer.
+          headersTimeout: 0,
+          bodyTimeout: 0,
         },
         this,
       );
