@@ -39,26 +39,46 @@ const METHOD = 'GET';
 /**
  * One call: attempts until one answers, the failure is not worth another, the retries or their
  * budget run out, or the deadline would pass. A refused credential is renewed once, if it can be.
+ * The first attempt is chained rather than awaited, so that a call waiting for a permit holds no
+ * suspended frame; a failed first attempt goes on to `retry`.
  */
-export async function runCall(
+export function runCall(settings: CallSettings, source: SourceName, upstream: Upstream, request: HttpRequest): Promise<Answer> {
+  const started = settings.clock.now();
+  return tryOnce(settings, source, upstream, request, true).then((tried) =>
+    tried.ok ? answered(settings, source, request, 1, tried, started) : retry(settings, source, upstream, request, tried, started),
+  );
+}
+
+type Answered = Extract<Tried, { ok: true }>;
+
+function answered(settings: CallSettings, source: SourceName, request: HttpRequest, number: number, tried: Answered, started: number): Answer {
+  report(settings, source, request, { attempt: number, status: tried.response.status, ms: settings.clock.now() - started, outcome: 'ok' });
+  return { response: tried.response, bytes: tried.bytes };
+}
+
+/** After a failed first attempt: renew, retry or give up, and so on for every attempt after. */
+async function retry(
   settings: CallSettings,
   source: SourceName,
   upstream: Upstream,
   request: HttpRequest,
+  firstTried: Tried,
+  firstStarted: number,
 ): Promise<Answer> {
   const { clock } = settings;
   const { scope, signal } = request;
   let retries = 0;
   let refreshed = false;
+  let tried = firstTried;
+  let started = firstStarted;
 
   for (let number = 1; ; number++) {
-    const started = clock.now();
-    const tried = await tryOnce(settings, source, upstream, request, number === 1);
-    const ms = clock.now() - started;
-    if (tried.ok) {
-      report(settings, source, request, { attempt: number, status: tried.response.status, ms, outcome: 'ok' });
-      return { response: tried.response, bytes: tried.bytes };
+    if (number > 1) {
+      started = clock.now();
+      tried = await tryOnce(settings, source, upstream, request, false);
     }
+    if (tried.ok) return answered(settings, source, request, number, tried, started);
+    const ms = clock.now() - started;
     const { error, sent } = tried;
     const event = { attempt: number, status: error.status, ms, code: error.code };
     if ('paused' in tried) {
@@ -77,7 +97,7 @@ export async function runCall(
         throw renewal.forSource(source);
       }
     }
-    const wait = sent === undefined ? undefined : retryWait(settings.retry, source, upstream, error, retries + 1, timeLeft(settings.clock, scope));
+    const wait = sent === undefined ? undefined : retryWait(settings.retry, source, upstream, error, retries + 1, timeLeft(clock, scope));
     if (wait === undefined) {
       report(settings, source, request, { ...event, outcome: 'error' });
       throw error;
