@@ -54,15 +54,7 @@ function callFor<K, V>(call: (key: K) => Promise<V>, key: K): Promise<V> {
  * batch from flooding the upstream. A failed key gets its Error, as the DataLoader contract wants.
  */
 export function settle<K, V>(keys: readonly K[], call: (key: K) => Promise<V>): Promise<(V | Error)[]> {
-  return Promise.all(keys.map((key) => settleOne(call, key)));
-}
-
-function settleOne<K, V>(call: (key: K) => Promise<V>, key: K): Promise<V | Error> {
-  try {
-    return call(key).then(undefined, asError);
-  } catch (error) {
-    return Promise.resolve(asError(error));
-  }
+  return Promise.all(keys.map((key) => callFor(call, key).then(undefined, asError)));
 }
 
 export function asError(e: unknown): Error {

@@ -117,10 +117,8 @@ function timeLeft(clock: Clock, scope: CallScope): number {
  * Tells the observers about one event of the call. A plain function, not a reporter made per
  * call: a call that queues for a permit then holds nothing for it.
  */
-function report(settings: CallSettings, source: SourceName, request: HttpRequest, event: Parameters<Report>[0]): void {
-  const full: CallEvent = { source, method: METHOD, path: request.url.pathname, ...event };
-  tell(settings.onEvent, full);
-  tell(request.scope.observe, full);
+function report(settings: CallSettings, source: SourceName, request: HttpRequest, event: ReportedEvent): void {
+  announce(settings.onEvent, request.scope.observe, source, request.url.pathname, event);
 }
 
 /** The wait before retry number `retry`, or undefined when this failure gets no retry. */
@@ -249,7 +247,9 @@ function outOfTime(source: SourceName): Tried {
   return { ok: false, error, sent: undefined };
 }
 
-export type Report = (event: Omit<CallEvent, 'source' | 'method' | 'path'>) => void;
+type ReportedEvent = Omit<CallEvent, 'source' | 'method' | 'path'>;
+
+export type Report = (event: ReportedEvent) => void;
 
 /** Tells the process-wide observer and the call's own about one event of the call. */
 export function reporter(
@@ -258,11 +258,20 @@ export function reporter(
   source: SourceName,
   path: string,
 ): Report {
-  return (event) => {
-    const full: CallEvent = { source, method: METHOD, path, ...event };
-    tell(onEvent, full);
-    tell(observe, full);
-  };
+  return (event) => announce(onEvent, observe, source, path, event);
+}
+
+/** The event, with the call it belongs to, to the process-wide observer and to the call's own. */
+function announce(
+  onEvent: CallSettings['onEvent'],
+  observe: CallScope['observe'],
+  source: SourceName,
+  path: string,
+  event: ReportedEvent,
+): void {
+  const full: CallEvent = { source, method: METHOD, path, ...event };
+  tell(onEvent, full);
+  tell(observe, full);
 }
 
 function tell(observer: ((event: CallEvent) => void) | undefined, event: CallEvent): void {

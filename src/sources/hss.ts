@@ -7,6 +7,8 @@ export const HSS_MIN_LIMIT = 10;
 export const HSS_MAX_LIMIT = 200;
 export const HSS_MAX_OFFSET = 2_000_000;
 
+const OPEN_PORTS_PATH = '/v5/{project}/asset/ports';
+
 export interface HssClientOptions {
   /** `HSS_URL`; the documented paths `/v5/{project}/asset/…` are appended. */
   baseUrl: string;
@@ -43,7 +45,7 @@ export class HssClient {
   async listOpenPorts(scope: CallScope, query: HssOpenPortQuery): Promise<HssPage<HssOpenPort>> {
     checkPage(query);
     checkRange('port', query.port, 1, 65535);
-    return this.#page(scope, '/v5/{project}/asset/ports', openPort, {
+    return this.#page(scope, OPEN_PORTS_PATH, openPort, {
       host_id: query.host_id,
       offset: query.offset,
       limit: query.limit,
@@ -59,7 +61,7 @@ export class HssClient {
   async listAllOpenPorts(scope: CallScope, hostId: string): Promise<HssOpenPort[]> {
     // Offsets from remainingOffsets and the largest limit are in range: no check per page.
     const pageAt = (offset: number) =>
-      this.#page(scope, '/v5/{project}/asset/ports', openPort, { host_id: hostId, offset, limit: HSS_MAX_LIMIT });
+      this.#page(scope, OPEN_PORTS_PATH, openPort, { host_id: hostId, offset, limit: HSS_MAX_LIMIT });
     return pageAt(0).then((first) => {
       const offsets = remainingOffsets(first.total_num);
       if (offsets.length === 0) return first.data_list;

@@ -84,10 +84,15 @@ export class Semaphore {
     this.#timer = setTimeout(this.#expireDue, Math.max(0, at - Date.now()));
   }
 
-  /** Lets every waiter whose time is up go, and sets the timer for the next one. */
-  readonly #expireDue = (): void => {
+  #stopTimer(): void {
+    clearTimeout(this.#timer);
     this.#timer = undefined;
     this.#timerAt = Number.POSITIVE_INFINITY;
+  }
+
+  /** Lets every waiter whose time is up go, and sets the timer for the next one. */
+  readonly #expireDue = (): void => {
+    this.#stopTimer();
     const now = Date.now();
     let next = Number.POSITIVE_INFINITY;
     for (let index = this.#head; index < this.#waiters.length; index++) {
@@ -113,9 +118,7 @@ export class Semaphore {
     if (this.#head >= this.#waiters.length) {
       this.#waiters = [];
       this.#head = 0;
-      clearTimeout(this.#timer);
-      this.#timer = undefined;
-      this.#timerAt = Number.POSITIVE_INFINITY;
+      this.#stopTimer();
     } else if (this.#head > 1024 && this.#head * 2 > this.#waiters.length) {
       this.#waiters = this.#waiters.slice(this.#head);
       this.#head = 0;
