@@ -1,12 +1,11 @@
 // What each GraphQL object's resolvers receive (codegen mappers point here): the raw upstream
-// records, plus the id of the server a record was fetched for where a child field needs it. Open
-// ports are the exception: they are shaped once, since they are by far the most numerous.
+// records, plus the id of the server a record was fetched for where a child field needs it. The
+// records a fleet walk reads by the hundred or thousand (interfaces, fixed IPs, open ports) are
+// shaped once instead, with the graph's field names, so that their scalar fields need no resolver.
 import type { Risk } from './rules/risk.js';
 import type {
   HssPortStatistic,
-  NovaInterfaceAttachment,
   NovaServer,
-  UpstreamFixedIp,
   VpcPort,
 } from './sources/records.js';
 
@@ -16,12 +15,21 @@ export interface ServerParent {
   record?: NovaServer;
 }
 
-export interface InterfaceParent extends NovaInterfaceAttachment {
+/** A Nova interface attachment as the graph shows it (see shapeInterfaces). */
+export interface InterfaceParent {
+  portId: string;
+  macAddress: string | null;
+  networkId: string | null;
+  state: string | null;
+  fixedIps: FixedIpParent[];
+  /** The server the attachment was fetched for. */
   serverId: string;
 }
 
-/** `serverId` is undefined for a port that is attached to no server. */
-export interface FixedIpParent extends UpstreamFixedIp {
+/** A fixed IP as the graph shows it; `serverId` is undefined for a port that is attached to no server. */
+export interface FixedIpParent {
+  ipAddress: string;
+  subnet: SubnetParent;
   serverId: string | undefined;
 }
 

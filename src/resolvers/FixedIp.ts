@@ -2,12 +2,12 @@ import type { FixedIpResolvers } from '../generated/resolvers-types.js';
 import { listensOn } from '../rules/listen-address.js';
 import { filterOpenPorts } from './open-port-filter.js';
 
+// ipAddress and subnet need no resolver: fixed IPs are shaped once (see shapeFixedIps).
 export const FixedIp: FixedIpResolvers = {
-  ipAddress: (ip) => ip.ip_address,
-  subnet: (ip) => ({ id: ip.subnet_id }),
-  openPorts: async (ip, args, { loaders }) => {
+  openPorts: (ip, args, { loaders }) => {
     if (ip.serverId === undefined) return [];
-    const reachable = (await loaders.openPorts.load(ip.serverId)).filter((p) => listensOn(p.listenAddress, ip.ip_address));
-    return filterOpenPorts(reachable, args);
+    return loaders.openPorts
+      .load(ip.serverId)
+      .then((ports) => filterOpenPorts(ports.filter((p) => listensOn(p.listenAddress, ip.ipAddress)), args));
   },
 };

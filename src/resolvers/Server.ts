@@ -24,10 +24,8 @@ export const Server: ServerResolvers = {
     const found = await context.loaders.server.load(id);
     return found === null ? null : { id, record: found };
   },
-  id: (server) => server.id,
   name: recordField('name'),
   status: recordField('status'),
-  interfaces: async (server, _, { loaders }) =>
-    (await loaders.interfaces.load(server.id)).map((attachment) => ({ ...attachment, serverId: server.id })),
-  openPorts: async (server, args, { loaders }) => filterOpenPorts(await loaders.openPorts.load(server.id), args),
+  interfaces: (server, _, { loaders }) => loaders.interfaces.load(server.id),
+  openPorts: (server, args, { loaders }) => loaders.openPorts.load(server.id).then((ports) => filterOpenPorts(ports, args)),
 };

@@ -4,7 +4,6 @@ import { portsConnection } from './ports-connection.js';
 
 export const Subnet: SubnetResolvers = {
   __resolveReference: ({ id }) => ({ id: checkId(id) }),
-  id: (s) => s.id,
   ports: (s, { isUsed, first, after }, { loaders }) =>
     portsConnection(loaders, { subnet_id: s.id, is_used: isUsed ?? undefined }, first, after),
 };

@@ -3,6 +3,5 @@ import { checkId } from '../rules/arguments.js';
 
 export const Vip: VipResolvers = {
   __resolveReference: ({ id }) => ({ id: checkId(id) }),
-  id: (v) => v.id,
   usedPorts: (v, { protocol }, { loaders }) => loaders.vipUsedPorts.load({ uuid: v.id, protocol }),
 };
