@@ -77,8 +77,16 @@ export function string(value: unknown, path: Path, key?: string): string {
   return value;
 }
 
+const INT_MIN = -(2 ** 31);
+const INT_MAX = 2 ** 31 - 1;
+
+/**
+ * An integer a GraphQL `Int` can hold (32-bit signed): every integer the upstreams send ends up in
+ * one, and the answer's scalars are not coerced again on the way out (see useJit).
+ */
 export function integer(value: unknown, path: Path, key?: string): number {
   if (typeof value !== 'number' || !Number.isInteger(value)) throw wrongType(path, 'an integer', value, key);
+  if (value < INT_MIN || value > INT_MAX) throw new ShapeError(`${named(path, key)} is out of the 32-bit integer range`);
   return value;
 }
 

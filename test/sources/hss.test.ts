@@ -80,6 +80,7 @@ describe('HssClient.listOpenPorts', () => {
     ['no total_num', { data_list: [] }, 'total_num is missing, expected an integer'],
     ['a port as a string', { total_num: 1, data_list: [{ port: '68', type: 'UDP' }] }, 'data_list[0].port is a string, expected an integer'],
     ['no type', { total_num: 1, data_list: [{ port: 68 }] }, 'data_list[0].type is missing, expected a string'],
+    ['a pid beyond 32 bits', { total_num: 1, data_list: [{ port: 68, type: 'UDP', pid: 2 ** 31 }] }, 'data_list[0].pid is out of the 32-bit integer range'],
     [
       'a bad third record',
       { total_num: 3, data_list: [{ port: 22, type: 'TCP' }, { port: 53, type: 'UDP' }, { port: 80, type: 'TCP', pid: 'x' }] },
