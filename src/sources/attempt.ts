@@ -250,8 +250,8 @@ class Exchange implements Dispatcher.DispatchHandler {
       this.#fail(this.#signal.reason);
       return answer;
     }
-    this.#signal?.addEventListener('abort', this.#onCallerAbort, { once: true });
-    this.#timer = setTimeout(this.#onTimeout, this.timeoutMs);
+    this.#signal?.addEventListener('abort', this, { once: true });
+    this.#timer = setTimeout(Exchange.#expire, this.timeoutMs, this);
     try {
       dispatcher.dispatch(
         {
@@ -305,18 +305,21 @@ class Exchange implements Dispatcher.DispatchHandler {
     this.#fail(error);
   }
 
-  readonly #onTimeout = () => {
-    this.expired = true;
-    const error = new Error('upstream timeout');
-    this.#fail(error);
-    this.#stop(this.#controller, error);
-  };
+  // The timer and the abort listener take the exchange itself, not a closure made for each one.
 
-  readonly #onCallerAbort = () => {
+  static #expire(exchange: Exchange): void {
+    exchange.expired = true;
+    const error = new Error('upstream timeout');
+    exchange.#fail(error);
+    exchange.#stop(exchange.#controller, error);
+  }
+
+  /** The caller's signal aborted. */
+  handleEvent(): void {
     const reason: unknown = this.#signal?.reason;
     this.#fail(reason);
     this.#stop(this.#controller, reason instanceof Error ? reason : new Error('aborted'));
-  };
+  }
 
   /** Aborts the request now, or as soon as undici hands over its controller. */
   #stop(controller: Dispatcher.DispatchController | undefined, reason: Error): void {
@@ -340,7 +343,7 @@ class Exchange implements Dispatcher.DispatchHandler {
     if (this.#settled) return false;
     this.#settled = true;
     clearTimeout(this.#timer);
-    this.#signal?.removeEventListener('abort', this.#onCallerAbort);
+    this.#signal?.removeEventListener('abort', this);
     return true;
   }
 }
