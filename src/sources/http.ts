@@ -195,7 +195,10 @@ export function buildUrl(
   params: Record<string, string>,
   query?: Record<string, string | number | boolean | undefined>,
 ): URL {
-  const path = template.replace(/\{([^}]+)\}/g, (_, name: string) => encodeSegment(name, params[name]));
+  const { prefix, pieces } = partsOf(base, template);
+  // pieces alternate literal text and parameter names: text, name, text, …, text.
+  let path = prefix;
+  for (let i = 0; i < pieces.length; i++) path += i % 2 === 0 ? pieces[i] : encodeSegment(pieces[i] ?? '', params[pieces[i] ?? '']);
   let search = '';
   if (query !== undefined) {
     const pairs = new URLSearchParams();
@@ -205,8 +208,31 @@ export function buildUrl(
     }
     search = pairs.toString();
   }
-  const prefix = base.replace(/[?#].*$/, '').replace(/\/+$/, '');
-  return new URL(`${prefix}${path.startsWith('/') ? path : `/${path}`}${search === '' ? '' : `?${search}`}`);
+  return new URL(search === '' ? path : `${path}?${search}`);
+}
+
+interface UrlParts {
+  prefix: string;
+  pieces: readonly string[];
+}
+
+/** Clients build every URL from one base and a few templates: each pair is taken apart once. */
+const partsCache = new Map<string, Map<string, UrlParts>>();
+
+function partsOf(base: string, template: string): UrlParts {
+  let ofBase = partsCache.get(base);
+  if (ofBase === undefined) {
+    if (partsCache.size >= 64) partsCache.clear();
+    partsCache.set(base, (ofBase = new Map<string, UrlParts>()));
+  }
+  let parts = ofBase.get(template);
+  if (parts === undefined) {
+    const prefix = base.replace(/[?#].*$/, '').replace(/\/+$/, '');
+    const path = template.startsWith('/') ? template : `/${template}`;
+    parts = { prefix, pieces: path.split(/\{([^}]+)\}/) };
+    if (ofBase.size < 64) ofBase.set(template, parts);
+  }
+  return parts;
 }
 
 function encodeSegment(name: string, value: string | undefined): string {
