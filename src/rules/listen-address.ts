@@ -44,7 +44,10 @@ function v4AsGroups(group: string): string[] {
 
 export function isLoopback(address: string): boolean {
   const ip = canonicalIp(address);
-  if (ip === null) return false;
+  return ip !== null && isCanonicalLoopback(ip);
+}
+
+function isCanonicalLoopback(ip: string): boolean {
   return ip.startsWith('127.') || ip === '0:0:0:0:0:0:0:1';
 }
 
@@ -60,8 +63,26 @@ export function listensOn(listenAddress: string | null | undefined, fixedIp: str
   if (listenAddress === undefined || listenAddress === null) return false;
   const listen = canonicalIp(listenAddress);
   const ip = canonicalIp(fixedIp);
-  if (listen === null || ip === null || isLoopback(listen)) return false;
+  if (listen === null || ip === null || isCanonicalLoopback(listen)) return false;
   if (listen === ANY_V6) return true;
   if (listen === ANY_V4) return isIPv4(ip);
   return listen === ip;
+}
+
+/**
+ * `listensOn` for one fixed IP and many listeners (a server's open ports): the fixed IP is read
+ * once, not once per port. A test holds the two to the same answers.
+ */
+export function reachableOn(fixedIp: string): (listenAddress: string | null | undefined) => boolean {
+  const ip = canonicalIp(fixedIp);
+  if (ip === null) return () => false;
+  const v4 = isIPv4(ip);
+  return (listenAddress) => {
+    if (listenAddress === undefined || listenAddress === null) return false;
+    const listen = canonicalIp(listenAddress);
+    if (listen === null || isCanonicalLoopback(listen)) return false;
+    if (listen === ANY_V6) return true;
+    if (listen === ANY_V4) return v4;
+    return listen === ip;
+  };
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { canonicalIp, isLoopback, listensOn } from '../../src/rules/listen-address.js';
+import { canonicalIp, isLoopback, listensOn, reachableOn } from '../../src/rules/listen-address.js';
 
 describe('which open ports are on which fixed IP', () => {
   it('puts a listener on its own address only', () => {
@@ -48,5 +48,15 @@ describe('which open ports are on which fixed IP', () => {
     expect(listensOn(undefined, '10.0.0.1')).toBe(false);
     expect(listensOn('*', '10.0.0.1')).toBe(false);
     expect(canonicalIp('not-an-ip')).toBeNull();
+  });
+
+  it('answers, for one fixed IP and many listeners, what it answers pair by pair', () => {
+    const listeners = [undefined, null, '*', '0.0.0.0', '::', '0:0:0:0:0:0:0:0', '127.0.0.1', '::1', '10.0.0.5', '::ffff:10.0.0.5', '2001:DB8::5'];
+    const fixedIps = ['10.0.0.5', '10.0.0.6', '2001:db8::5', '127.0.0.1', 'not-an-ip'];
+    for (const ip of fixedIps) {
+      const reachable = reachableOn(ip);
+      expect(listeners.map((l) => reachable(l))).toEqual(listeners.map((l) => listensOn(l, ip)));
+    }
+    expect(listeners.filter((l) => reachableOn('10.0.0.5')(l))).toEqual(['0.0.0.0', '::', '0:0:0:0:0:0:0:0', '10.0.0.5', '::ffff:10.0.0.5']);
   });
 });
