@@ -218,7 +218,7 @@ async function main(): Promise<void> {
       ) + '\n',
     );
 
-    // 2. Throughput at L = 0: portgraph, the direct client and the naive set under the same load.
+    // 2. Throughput at L = 0: portgraph, the direct client, the naive set and the two floors under the same load.
     await sim.setLatency(0);
     const direct = spawnScript(import.meta.url, './direct-worker.ts', [...HEAP_FLAGS], {
       env: { ...process.env, SIM_URL: sim.url, CONCURRENCY: String(CONCURRENCY), DURATION_MS: String(DURATION_MS) },
@@ -236,22 +236,37 @@ async function main(): Promise<void> {
     const directRate = directResult.requests / directResult.seconds;
     const directCpu = directResult.cpuMs / directResult.requests;
     const directGc = directResult.gcMs / directResult.requests;
-    const { rate: pgRate, cpuPerWalk: pgCpu, gcPerWalk: pgGc } = await load(pg.url, fleetWalk, {});
-    const { rate: naiveRate, cpuPerWalk: naiveCpu, gcPerWalk: naiveGc } = await load(naive.url, fleetWalk, {});
+    const row = (name: string, { rate, cpuPerWalk, gcPerWalk }: Awaited<ReturnType<typeof load>>) => [
+      name,
+      rate.toFixed(1),
+      `${(rate / directRate).toFixed(2)}×`,
+      cpuPerWalk.toFixed(1),
+      gcPerWalk.toFixed(1),
+    ];
+    const throughput = [
+      ['direct REST client', directRate.toFixed(1), '1.00×', directCpu.toFixed(1), directGc.toFixed(1)],
+      row('portgraph', await load(pg.url, fleetWalk, {})),
+      row('naive resolver set', await load(naive.url, fleetWalk, {})),
+    ];
+    for (const [mode, name] of [
+      ['http', 'floor: the direct client behind plain node:http'],
+      ['graphql', "floor: the direct client behind portgraph's GraphQL layer"],
+    ] as const) {
+      const floorWorker = await startWorker('floor-worker.ts', { SIM_URL: sim.url, MODE: mode }, [...HEAP_FLAGS]);
+      try {
+        throughput.push(row(name, await load(floorWorker.url, fleetWalk, {})));
+      } finally {
+        await stop(floorWorker.child);
+      }
+    }
     say(`## Fleet-walk throughput at L = 0 (${CONCURRENCY} concurrent clients, ${DURATION_MS / 1000} s each)\n`);
     say(
       "CPU ms per walk is the measured process's CPU time, all threads, over the walks it served; it moves less with the machine's other load than walks/s does. GC pause ms per walk is the time its main thread stood still for garbage collection; GC helper threads' work is in the CPU column only.\n",
     );
     say(
-      table(
-        ['client', 'walks/s', 'vs direct', 'CPU ms per walk', 'GC pause ms per walk'],
-        [
-          ['direct REST client', directRate.toFixed(1), '1.00×', directCpu.toFixed(1), directGc.toFixed(1)],
-          ['portgraph', pgRate.toFixed(1), `${(pgRate / directRate).toFixed(2)}×`, pgCpu.toFixed(1), pgGc.toFixed(1)],
-          ['naive resolver set', naiveRate.toFixed(1), `${(naiveRate / directRate).toFixed(2)}×`, naiveCpu.toFixed(1), naiveGc.toFixed(1)],
-        ],
-      ) + '\n',
+      'The direct REST client runs its walks in a loop in its own process and answers no one. The two floors answer the same HTTP clients portgraph answers, with the direct client doing the upstream work: behind plain node:http (what answering over HTTP costs), and behind the GraphQL layer portgraph is built on (Yoga, its schema, its graphql-jit and buffered-body plugins, one resolver handing back the direct client\'s answer). portgraph does the same upstream work as the second floor and its own besides, so that floor bounds what it can reach.\n',
     );
+    say(table(['client', 'walks/s', 'vs direct', 'CPU ms per walk', 'GC pause ms per walk'], throughput) + '\n');
 
     // 3. Memory: rounds of fleet walks, heap after gc() each round, peak RSS.
     const memoryRows: string[][] = [];
