@@ -3,11 +3,7 @@
 // records a fleet walk reads by the hundred or thousand (interfaces, fixed IPs, open ports) are
 // shaped once instead, with the graph's field names, so that their scalar fields need no resolver.
 import type { Risk } from './rules/risk.js';
-import type {
-  HssPortStatistic,
-  NovaServer,
-  VpcPort,
-} from './sources/records.js';
+import type { HssPortStatistic, NovaServer, VpcPort } from './sources/records.js';
 
 /** A server known by id, with its Nova record when the parent already fetched it. */
 export interface ServerParent {

@@ -196,9 +196,11 @@ export function buildUrl(
   query?: Record<string, string | number | boolean | undefined>,
 ): URL {
   const { prefix, pieces } = partsOf(base, template);
-  // pieces alternate literal text and parameter names: text, name, text, …, text.
+  // The pieces alternate literal text and parameter names: text, name, text, …, text.
   let path = prefix;
-  for (let i = 0; i < pieces.length; i++) path += i % 2 === 0 ? pieces[i] : encodeSegment(pieces[i] ?? '', params[pieces[i] ?? '']);
+  pieces.forEach((piece, i) => {
+    path += i % 2 === 0 ? piece : encodeSegment(piece, params[piece]);
+  });
   let search = '';
   if (query !== undefined) {
     const pairs = new URLSearchParams();
