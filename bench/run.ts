@@ -264,7 +264,7 @@ async function main(): Promise<void> {
       "CPU ms per walk is the measured process's CPU time, all threads, over the walks it served; it moves less with the machine's other load than walks/s does. GC pause ms per walk is the time its main thread stood still for garbage collection; GC helper threads' work is in the CPU column only.\n",
     );
     say(
-      'The direct REST client runs its walks in a loop in its own process and answers no one. The two floors answer the same HTTP clients portgraph answers, with the direct client doing the upstream work: behind plain node:http (what answering over HTTP costs), and behind the GraphQL layer portgraph is built on (Yoga, its schema, its graphql-jit and buffered-body plugins, one resolver handing back the direct client\'s answer). portgraph does the same upstream work as the second floor and its own besides, so that floor bounds what it can reach.\n',
+      'The direct REST client runs its walks in a loop in its own process and answers no one. The two floors answer the same HTTP clients portgraph answers, with the direct client doing the upstream work: behind plain node:http (what answering over HTTP costs), and behind the GraphQL layer portgraph is built on (Yoga, its schema, its graphql-jit and buffered-body plugins, one resolver handing back the direct client\'s answer). portgraph adds its own work (loaders, checks, retries, the trace) to the second floor\'s, but its upstream path is leaner than the direct client\'s (undici\'s dispatch interface, where the direct client uses its request API and body streams), so it can come out above that floor.\n',
     );
     say(table(['client', 'walks/s', 'vs direct', 'CPU ms per walk', 'GC pause ms per walk'], throughput) + '\n');
 
