@@ -1,8 +1,8 @@
 import type { OpenPortParent } from '../model.js';
 import type { CallScope } from '../sources/http.js';
 import { HSS_MAX_LIMIT, HSS_MIN_LIMIT, type HssClient } from '../sources/hss.js';
-import type { HssOpenPort, HssPage, HssPortStatistic, HssStatisticsQuery } from '../sources/records.js';
-import { toProtocol, toRisk } from '../rules/risk.js';
+import type { HssPage, HssPortStatistic, HssStatisticsQuery } from '../sources/records.js';
+import { shapeOpenPorts } from './parents.js';
 import { configured, perKeyLoader, queryKey } from './settle.js';
 
 /** A window of statistics rows: `first` rows from `offset`, with the filter. */
@@ -41,23 +41,4 @@ export function openPortLoaders(client: HssClient | undefined, scope: CallScope)
       cacheKeyFn: (k) => queryKey({ ...k.filter, offset: k.offset, first: k.first }),
     }),
   };
-}
-
-/** The graph's open ports of one server; a record whose type is not TCP or UDP (or their IPv6 forms) is left out. */
-export function shapeOpenPorts(records: readonly HssOpenPort[], serverId: string): OpenPortParent[] {
-  const ports: OpenPortParent[] = [];
-  for (const record of records) {
-    const protocol = toProtocol(record.type)?.protocol;
-    if (protocol === undefined) continue;
-    ports.push({
-      port: record.port,
-      protocol,
-      listenAddress: record.laddr ?? null,
-      risk: toRisk(record.status),
-      pid: record.pid ?? null,
-      processPath: record.path ?? null,
-      serverId,
-    });
-  }
-  return ports;
 }

@@ -1,8 +1,9 @@
-import type { FixedIpParent, InterfaceParent } from '../model.js';
-import type { NovaInterfaceAttachment, UpstreamFixedIp } from '../sources/records.js';
+import type { FixedIpParent, InterfaceParent, OpenPortParent } from '../model.js';
+import { toProtocol, toRisk } from '../rules/risk.js';
+import type { HssOpenPort, NovaInterfaceAttachment, UpstreamFixedIp } from '../sources/records.js';
 
-// Interfaces and fixed IPs are shaped once, with the graph's field names, when their records
-// arrive: their scalar fields then need no resolver, and a fleet walk reads hundreds of them.
+// Interfaces, fixed IPs and open ports are shaped once, with the graph's field names, when their
+// records arrive: their scalar fields then need no resolver, and a fleet walk reads thousands.
 
 /** A server's Nova interface attachments as the graph shows them. */
 export function shapeInterfaces(attachments: readonly NovaInterfaceAttachment[], serverId: string): InterfaceParent[] {
@@ -19,4 +20,23 @@ export function shapeInterfaces(attachments: readonly NovaInterfaceAttachment[],
 /** Fixed IPs of a port or an interface; `serverId` is undefined when the port is on no server. */
 export function shapeFixedIps(ips: readonly UpstreamFixedIp[] | null | undefined, serverId: string | undefined): FixedIpParent[] {
   return (ips ?? []).map((ip) => ({ ipAddress: ip.ip_address, subnet: { id: ip.subnet_id }, serverId }));
+}
+
+/** The graph's open ports of one server; a record whose type is not TCP or UDP (or their IPv6 forms) is left out. */
+export function shapeOpenPorts(records: readonly HssOpenPort[], serverId: string): OpenPortParent[] {
+  const ports: OpenPortParent[] = [];
+  for (const record of records) {
+    const protocol = toProtocol(record.type)?.protocol;
+    if (protocol === undefined) continue;
+    ports.push({
+      port: record.port,
+      protocol,
+      listenAddress: record.laddr ?? null,
+      risk: toRisk(record.status),
+      pid: record.pid ?? null,
+      processPath: record.path ?? null,
+      serverId,
+    });
+  }
+  return ports;
 }

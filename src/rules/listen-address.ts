@@ -60,29 +60,27 @@ const ANY_V6 = '0:0:0:0:0:0:0:0';
  * listeners are reachable on no fixed IP.
  */
 export function listensOn(listenAddress: string | null | undefined, fixedIp: string): boolean {
-  if (listenAddress === undefined || listenAddress === null) return false;
-  const listen = canonicalIp(listenAddress);
   const ip = canonicalIp(fixedIp);
-  if (listen === null || ip === null || isCanonicalLoopback(listen)) return false;
-  if (listen === ANY_V6) return true;
-  if (listen === ANY_V4) return isIPv4(ip);
-  return listen === ip;
+  return ip !== null && reaches(listenAddress, ip, isIPv4(ip));
 }
 
 /**
  * `listensOn` for one fixed IP and many listeners (a server's open ports): the fixed IP is read
- * once, not once per port. A test holds the two to the same answers.
+ * once, not once per port.
  */
 export function reachableOn(fixedIp: string): (listenAddress: string | null | undefined) => boolean {
   const ip = canonicalIp(fixedIp);
   if (ip === null) return () => false;
   const v4 = isIPv4(ip);
-  return (listenAddress) => {
-    if (listenAddress === undefined || listenAddress === null) return false;
-    const listen = canonicalIp(listenAddress);
-    if (listen === null || isCanonicalLoopback(listen)) return false;
-    if (listen === ANY_V6) return true;
-    if (listen === ANY_V4) return v4;
-    return listen === ip;
-  };
+  return (listenAddress) => reaches(listenAddress, ip, v4);
+}
+
+/** The rule itself, for a fixed IP already in canonical form. */
+function reaches(listenAddress: string | null | undefined, ip: string, ipIsV4: boolean): boolean {
+  if (listenAddress === undefined || listenAddress === null) return false;
+  const listen = canonicalIp(listenAddress);
+  if (listen === null || isCanonicalLoopback(listen)) return false;
+  if (listen === ANY_V6) return true;
+  if (listen === ANY_V4) return ipIsV4;
+  return listen === ip;
 }

@@ -161,9 +161,7 @@ function tryOnce(settings: CallSettings, source: SourceName, upstream: Upstream,
   if (ticket === undefined) return Promise.resolve(paused(source));
   const free = upstream.permits.tryAcquire();
   if (free !== undefined) return attemptWithPermit(settings, source, upstream, request, first, ticket, free);
-  const waitMs = timeLeft(settings.clock, request.scope);
-  const permit = waitMs > 0 ? upstream.permits.acquire(request.signal, waitMs) : Promise.resolve(undefined);
-  return permit.then(
+  return upstream.permits.acquire(request.signal, timeLeft(settings.clock, request.scope)).then(
     (release) => {
       if (release !== undefined) return attemptWithPermit(settings, source, upstream, request, first, ticket, release);
       ticket.settle('unknown');

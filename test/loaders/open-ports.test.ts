@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { shapeOpenPorts } from '../../src/loaders/open-port-loaders.js';
+import { shapeOpenPorts } from '../../src/loaders/parents.js';
 import { filterOpenPorts } from '../../src/resolvers/open-port-filter.js';
 
 describe('shapeOpenPorts', () => {
