@@ -22,7 +22,35 @@ export interface Config {
   requestDeadlineMs: number;
   upstreamCacheTtlMs: number;
   logLevel: LogLevel;
+  /** Bearer keys every GraphQL request must carry (`API_KEYS`); empty means none is asked for. */
+  apiKeys: string[];
+  /** Origins allowed to read answers cross-origin (`CORS_ORIGINS`); empty means no CORS headers at all. */
+  corsOrigins: string[];
+  /** Serve GraphiQL at `/graphql` to browsers. */
+  graphiql: boolean;
+  /** Answer `__schema` and `__type`; tracing (`X-Portgraph-Trace`, `Server-Timing`) follows it. */
+  introspection: boolean;
+  limits: RequestLimitsConfig;
 }
+
+/** What one GraphQL request may cost (DESIGN.md, "Safe by default"). */
+export interface RequestLimitsConfig {
+  /** Upstream calls: estimated before the request runs, counted while it runs. */
+  maxUpstreamCalls: number;
+  /** Result nodes (objects and leaves) in one answer, counted while it runs. */
+  maxResponseNodes: number;
+  maxDepth: number;
+  maxAliases: number;
+  maxTokens: number;
+}
+
+export const DEFAULT_LIMITS: RequestLimitsConfig = {
+  maxUpstreamCalls: 3000,
+  maxResponseNodes: 1_000_000,
+  maxDepth: 10,
+  maxAliases: 30,
+  maxTokens: 5000,
+};
 
 export interface PasswordLoginConfig {
   authUrl: string;
@@ -59,6 +87,14 @@ export function loadConfig(env: Env = process.env): Config {
     }
     return value;
   };
+  const flag = (name: string, fallback: boolean) => {
+    const raw = text(name);
+    if (raw === undefined) return fallback;
+    if (raw === 'true' || raw === 'false') return raw === 'true';
+    problems.push(`${name} must be true or false; got "${raw}"`);
+    return fallback;
+  };
+  const list = (name: string) => (text(name) ?? '').split(',').map((item) => item.trim()).filter((item) => item !== '');
   const url = (name: string) => {
     const raw = text(name);
     if (raw === undefined) return undefined;
@@ -81,7 +117,7 @@ export function loadConfig(env: Env = process.env): Config {
 
   const config: Config = {
     port: integer('PORT', 4000, 0, 65535),
-    host: text('HOST') ?? '0.0.0.0',
+    host: text('HOST') ?? '127.0.0.1',
     demo: false,
     novaUrl: url('NOVA_URL'),
     vpcUrl: url('VPC_URL'),
@@ -97,6 +133,17 @@ export function loadConfig(env: Env = process.env): Config {
     requestDeadlineMs: integer('REQUEST_DEADLINE_MS', 15_000, 1, 3_600_000),
     upstreamCacheTtlMs: integer('UPSTREAM_CACHE_TTL_MS', 0, 0, 86_400_000),
     logLevel: 'info',
+    apiKeys: apiKeys(list('API_KEYS'), problems),
+    corsOrigins: origins(list('CORS_ORIGINS'), problems),
+    graphiql: true,
+    introspection: true,
+    limits: {
+      maxUpstreamCalls: integer('MAX_UPSTREAM_CALLS', DEFAULT_LIMITS.maxUpstreamCalls, 1, 1_000_000),
+      maxResponseNodes: integer('MAX_RESPONSE_NODES', DEFAULT_LIMITS.maxResponseNodes, 1, 100_000_000),
+      maxDepth: integer('MAX_DEPTH', DEFAULT_LIMITS.maxDepth, 1, 100),
+      maxAliases: integer('MAX_ALIASES', DEFAULT_LIMITS.maxAliases, 0, 10_000),
+      maxTokens: integer('MAX_TOKENS', DEFAULT_LIMITS.maxTokens, 10, 1_000_000),
+    },
   };
   const level = text('LOG_LEVEL') ?? 'info';
   if ((LOG_LEVELS as readonly string[]).includes(level)) config.logLevel = level as LogLevel;
@@ -130,6 +177,15 @@ export function loadConfig(env: Env = process.env): Config {
   }
   const upstreamNames = ['NOVA_URL', 'VPC_URL', 'HSS_URL', 'ZSTACK_URL'];
   config.demo = upstreamNames.every((name) => text(name) === undefined);
+  // GraphiQL and introspection are for exploring; a production deployment of a real cloud hides them.
+  const exploring = config.demo || text('NODE_ENV') !== 'production';
+  config.graphiql = flag('GRAPHIQL', exploring);
+  config.introspection = flag('INTROSPECTION', exploring);
+  if (!config.demo && holdsCredentials(config) && !isLoopbackHost(config.host) && config.apiKeys.length === 0) {
+    problems.push(
+      'HOST is not a loopback address and credentials are configured: set API_KEYS as well, so that only callers holding a key are answered with those credentials',
+    );
+  }
 
   const needsProject = [config.novaUrl, config.vpcUrl, config.hssUrl].some((u) => u !== undefined);
   if ((needsProject || config.passwordLogin !== undefined) && config.projectId === undefined) {
@@ -139,4 +195,46 @@ export function loadConfig(env: Env = process.env): Config {
   }
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
+}
+
+/** True for the names and addresses that reach this machine only. */
+export function isLoopbackHost(host: string): boolean {
+  const bare = host.replace(/^\[(.*)\]$/, '$1').toLowerCase();
+  return bare === 'localhost' || bare.endsWith('.localhost') || bare === '::1' || /^127(\.\d{1,3}){3}$/.test(bare);
+}
+
+/** Whether any request would be served with credentials of the operator's (not the caller's own token). */
+function holdsCredentials(config: Config): boolean {
+  return (
+    config.osToken !== undefined ||
+    config.passwordLogin !== undefined ||
+    config.akSk !== undefined ||
+    config.zstackSessionId !== undefined ||
+    config.zstackAccount !== undefined
+  );
+}
+
+// A key is compared whole; a short one could be guessed, and a key with a comma could not be listed.
+function apiKeys(keys: string[], problems: string[]): string[] {
+  if (keys.some((key) => key.length < 16 || /\s/.test(key))) {
+    problems.push('API_KEYS must be comma-separated keys of at least 16 characters each, without spaces');
+    return [];
+  }
+  return keys;
+}
+
+function origins(values: string[], problems: string[]): string[] {
+  const found: string[] = [];
+  for (const value of values) {
+    let origin: string | undefined;
+    try {
+      const parsed = new URL(value);
+      if ((parsed.protocol === 'http:' || parsed.protocol === 'https:') && parsed.origin === value.replace(/\/$/, '')) origin = parsed.origin;
+    } catch {
+      origin = undefined;
+    }
+    if (origin === undefined) problems.push(`CORS_ORIGINS must list origins such as https://dash.example.com (scheme, host and port only); got "${value}"`);
+    else found.push(origin);
+  }
+  return found;
 }

@@ -38,7 +38,8 @@ export type PortgraphSettings = Pick<
   | 'upstreamTimeoutMs'
   | 'requestDeadlineMs'
   | 'upstreamCacheTtlMs'
-> & {
+> &
+  Partial<Pick<Config, 'host' | 'apiKeys' | 'corsOrigins' | 'graphiql' | 'introspection' | 'limits'>> & {
   logger?: Logger;
   /** Tuning of the request path (retries, breaker, bounds); tests shorten it. */
   http?: Partial<Omit<HttpOptions, 'timeoutMs' | 'onEvent'>>;

@@ -3,7 +3,7 @@ import { ConfigError, loadConfig } from '../../src/config.js';
 
 describe('configuration', () => {
   it('runs in demo mode with nothing configured', () => {
-    expect(loadConfig({})).toMatchObject({ demo: true, port: 4000, host: '0.0.0.0', upstreamTimeoutMs: 5000 });
+    expect(loadConfig({})).toMatchObject({ demo: true, port: 4000, host: '127.0.0.1', upstreamTimeoutMs: 5000 });
   });
 
   it('reads live mode from the contract names', () => {
