@@ -220,16 +220,16 @@ export type Protocol =
  */
 export type Query = {
   __typename?: 'Query';
-  /** Per port and protocol, how many servers have it open (HSS), paged over HSS's offset. */
-  openPortStatistics: OpenPortStatisticConnection;
+  /** Per port and protocol, how many servers have it open (HSS), paged over HSS's offset; null when HSS fails or is not configured. */
+  openPortStatistics?: Maybe<OpenPortStatisticConnection>;
   /** One port by id from the ports API; null when it does not know the port. */
   port?: Maybe<Port>;
-  /** Ports from the ports API, filtered, paged over its marker. */
-  ports: PortConnection;
+  /** Ports from the ports API, filtered, paged over its marker; null when the ports API fails or is not configured. */
+  ports?: Maybe<PortConnection>;
   /** One server by its Nova id; null when Nova does not know it. */
   server?: Maybe<Server>;
-  /** Every server of the project, in Nova's order, paged over Nova's marker. */
-  servers: ServerConnection;
+  /** Every server of the project, in Nova's order, paged over Nova's marker; null when Nova fails or is not configured. */
+  servers?: Maybe<ServerConnection>;
   /**
    * A subnet by its (Neutron) id. portgraph reads no subnet record, so this never calls an
    * upstream; an unknown id gives a subnet with no ports.
@@ -359,8 +359,8 @@ export type Subnet = {
   __typename?: 'Subnet';
   /** The (Neutron) subnet id. */
   id: Scalars['ID']['output'];
-  /** The ports with a fixed IP in this subnet, paged over the ports API's marker. */
-  ports: PortConnection;
+  /** The ports with a fixed IP in this subnet, paged over the ports API's marker; null when the ports API fails. */
+  ports?: Maybe<PortConnection>;
 };
 
 
@@ -376,8 +376,8 @@ export type Vip = {
   __typename?: 'Vip';
   /** The VIP uuid. */
   id: Scalars['ID']['output'];
-  /** The ports already used on the VIP for a protocol, deduplicated, sorted and merged into ranges. */
-  usedPorts: Array<PortRange>;
+  /** The ports already used on the VIP for a protocol, deduplicated, sorted and merged into ranges; null when ZStack fails or is not configured. */
+  usedPorts?: Maybe<Array<PortRange>>;
 };
 
 
@@ -627,11 +627,11 @@ export type PortRangeResolvers<ContextType = Context, ParentType extends Resolve
 }>;
 
 export type QueryResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = ResolversObject<{
-  openPortStatistics?: Resolver<ResolversTypes['OpenPortStatisticConnection'], ParentType, ContextType, Partial<QueryOpenPortStatisticsArgs>>;
+  openPortStatistics?: Resolver<Maybe<ResolversTypes['OpenPortStatisticConnection']>, ParentType, ContextType, Partial<QueryOpenPortStatisticsArgs>>;
   port?: Resolver<Maybe<ResolversTypes['Port']>, ParentType, ContextType, RequireFields<QueryPortArgs, 'id'>>;
-  ports?: Resolver<ResolversTypes['PortConnection'], ParentType, ContextType, Partial<QueryPortsArgs>>;
+  ports?: Resolver<Maybe<ResolversTypes['PortConnection']>, ParentType, ContextType, Partial<QueryPortsArgs>>;
   server?: Resolver<Maybe<ResolversTypes['Server']>, ParentType, ContextType, RequireFields<QueryServerArgs, 'id'>>;
-  servers?: Resolver<ResolversTypes['ServerConnection'], ParentType, ContextType, Partial<QueryServersArgs>>;
+  servers?: Resolver<Maybe<ResolversTypes['ServerConnection']>, ParentType, ContextType, Partial<QueryServersArgs>>;
   subnet?: Resolver<Maybe<ResolversTypes['Subnet']>, ParentType, ContextType, RequireFields<QuerySubnetArgs, 'id'>>;
   vip?: Resolver<Maybe<ResolversTypes['Vip']>, ParentType, ContextType, RequireFields<QueryVipArgs, 'id'>>;
 }>;
@@ -660,13 +660,13 @@ export type ServerEdgeResolvers<ContextType = Context, ParentType extends Resolv
 export type SubnetResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Subnet'] = ResolversParentTypes['Subnet'], FederationReferenceType extends FederationReferenceTypes['Subnet'] = FederationReferenceTypes['Subnet']> = ResolversObject<{
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Subnet']> | FederationReferenceType, FederationReferenceType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
-  ports?: Resolver<ResolversTypes['PortConnection'], ParentType, ContextType, Partial<SubnetPortsArgs>>;
+  ports?: Resolver<Maybe<ResolversTypes['PortConnection']>, ParentType, ContextType, Partial<SubnetPortsArgs>>;
 }>;
 
 export type VipResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Vip'] = ResolversParentTypes['Vip'], FederationReferenceType extends FederationReferenceTypes['Vip'] = FederationReferenceTypes['Vip']> = ResolversObject<{
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Vip']> | FederationReferenceType, FederationReferenceType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
-  usedPorts?: Resolver<Array<ResolversTypes['PortRange']>, ParentType, ContextType, RequireFields<VipUsedPortsArgs, 'protocol'>>;
+  usedPorts?: Resolver<Maybe<Array<ResolversTypes['PortRange']>>, ParentType, ContextType, RequireFields<VipUsedPortsArgs, 'protocol'>>;
 }>;
 
 export type Resolvers<ContextType = Context> = ResolversObject<{

@@ -36,3 +36,24 @@ describe('an unconfigured source', () => {
     expect(stack.calls('hss')).toEqual([]);
   });
 });
+
+describe('a failing root field', () => {
+  it('loses only its own data, and every failing root keeps its error', async () => {
+    stack = await startStack({ portgraph: { hssUrl: undefined, vpcUrl: undefined } });
+    const { status, body } = await stack.query(
+      `{ servers(first: 3) { nodes { id } } openPortStatistics { totalCount } ports(first: 2) { nodes { id } } }`,
+    );
+    expect(status).toBe(200);
+    expect(body.data).toEqual({
+      servers: { nodes: stack.sim.fleet.servers.slice(0, 3).map((s) => ({ id: s.id })) },
+      openPortStatistics: null,
+      ports: null,
+    });
+    const byPath = Object.fromEntries((body.errors ?? []).map((e) => [e.path?.join('.'), e.extensions]));
+    expect(byPath).toEqual({
+      openPortStatistics: expect.objectContaining({ code: 'SOURCE_NOT_CONFIGURED', source: 'hss' }),
+      ports: expect.objectContaining({ code: 'SOURCE_NOT_CONFIGURED', source: 'vpc' }),
+    });
+    expect(stack.callCounts()).toEqual({ nova: 1 });
+  });
+});
