@@ -1,3 +1,4 @@
+import { redact } from '../redaction.js';
 import { getGlobalDispatcher, request } from 'undici';
 import type { Dispatcher } from 'undici';
 import { UpstreamError } from '../sources/errors.js';
@@ -118,16 +119,6 @@ export function upstreamMessage(text: string | undefined, secrets: readonly stri
   return line.length > MAX_UPSTREAM_MESSAGE_CHARS ? `${line.slice(0, MAX_UPSTREAM_MESSAGE_CHARS)}…` : line;
 }
 
-/** Removes each secret as written and as it appears inside a JSON string (an echoed request body). */
-function redact(text: string, secrets: readonly string[]): string {
-  let out = text;
-  for (const secret of secrets) {
-    for (const form of [secret, JSON.stringify(secret).slice(1, -1)]) {
-      if (form !== '') out = out.split(form).join('***');
-    }
-  }
-  return out;
-}
 
 export function parseJson(text: string): unknown {
   try {

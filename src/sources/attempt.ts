@@ -3,12 +3,15 @@ import type { Authenticator, OutgoingRequest } from './auth.js';
 import { describeError, errorParsers, looksLikeHtml, parseJson, secondsToMs } from './error-envelopes.js';
 import { UpstreamError } from './errors.js';
 import type { SourceName, UpstreamErrorCode } from './errors.js';
-import type { HttpResponse, ResponseHeaders } from './http.js';
+import type { CallOwner, HttpResponse, ResponseHeaders } from './http.js';
+import { abortReason } from './clock.js';
 
 /** What every attempt of every call shares. */
 export interface AttemptSettings {
   dispatcher: Dispatcher;
   maxResponseBytes: number;
+  /** The configured secrets, never to appear in an error message even when an upstream echoes them. */
+  secrets: readonly string[];
 }
 
 export interface AttemptInput {
@@ -19,6 +22,8 @@ export interface AttemptInput {
   timeoutMs: number;
   /** The caller giving up: the attempt rejects with the signal's reason. */
   signal?: AbortSignal | undefined;
+  /** Charged once the request is ready to go; a refusal rejects the attempt with the owner's abort reason. */
+  owner?: CallOwner | undefined;
 }
 
 export type AttemptResult =
@@ -35,6 +40,13 @@ export type AttemptResult =
       sent: OutgoingRequest | undefined;
     };
 
+/** What an attempt throws when its caller's signal aborts after it was sent; `reason` is the signal's. */
+export class SentAndAborted extends Error {
+  constructor(readonly reason: unknown) {
+    super('sent, then aborted by its caller');
+  }
+}
+
 /** Enough of an error body to read its message; the rest is dropped. */
 const MAX_ERROR_BODY_BYTES = 64 * 1024;
 
@@ -48,17 +60,18 @@ export async function attempt(settings: AttemptSettings, input: AttemptInput): P
   };
   const refusal = await authorize(source, input.auth, outgoing);
   if (refusal) return { ok: false, error: refusal, sent: undefined };
+  if (input.owner !== undefined && !input.owner.charge(source)) throw abortReason(input.owner.signal);
   const exchange = new Exchange(timeoutMs, settings.maxResponseBytes, signal);
   let reply: Reply;
   try {
     reply = await exchange.send(settings.dispatcher, outgoing);
   } catch (error) {
-    if (signal?.aborted) throw signal.reason;
+    if (signal?.aborted) throw new SentAndAborted(signal.reason);
     return { ok: false, error: transportError(source, error, exchange), sent: outgoing };
   }
   const { status, headers, text, bytes, overflow } = reply;
   if (status < 200 || status > 299) {
-    const redactions = { secrets: secretsOf(outgoing.headers), requestPath: outgoing.url.pathname };
+    const redactions = { secrets: [...settings.secrets, ...secretsOf(outgoing.headers)], requestPath: outgoing.url.pathname };
     return { ok: false, error: errorResponse(source, status, headers, text, redactions), sent: outgoing };
   }
   if (overflow) {
@@ -94,16 +107,19 @@ async function authorize(
   }
 }
 
-/** Every header the authenticator set, and the token inside `Authorization: <scheme> <token>`. */
+/** Headers that carry a credential: a token, a session, a signature or a security token. */
+const CREDENTIAL_HEADERS = new Set(['x-auth-token', 'authorization', 'x-security-token']);
+
+/** The credentials the request carried, and the token inside `Authorization: <scheme> <token>`. */
 function secretsOf(headers: Record<string, string>): string[] {
   const secrets: string[] = [];
   for (const [name, value] of Object.entries(headers)) {
-    if (name === 'Accept' || name === 'User-Agent') continue;
+    if (!CREDENTIAL_HEADERS.has(name.toLowerCase())) continue;
     secrets.push(value);
     const token = /^\S+\s+(\S{8,})/.exec(value)?.[1];
     if (token !== undefined) secrets.push(token);
   }
-  return secrets.sort((a, b) => b.length - a.length);
+  return secrets;
 }
 
 function parseSuccessBody(source: SourceName, status: number, body: string): unknown {

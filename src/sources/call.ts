@@ -1,4 +1,4 @@
-import { attempt } from './attempt.js';
+import { attempt, SentAndAborted } from './attempt.js';
 import type { AttemptResult, AttemptSettings } from './attempt.js';
 import type { Authenticator, OutgoingRequest } from './auth.js';
 import type { BreakerTicket, CircuitBreaker, Verdict } from './circuit-breaker.js';
@@ -44,7 +44,7 @@ const METHOD = 'GET';
  */
 export function runCall(settings: CallSettings, source: SourceName, upstream: Upstream, request: HttpRequest): Promise<Answer> {
   const started = settings.clock.now();
-  return tryOnce(settings, source, upstream, request, true).then((tried) =>
+  return tryOnce(settings, source, upstream, request, 1).then((tried) =>
     tried.ok ? answered(settings, source, request, 1, tried, started) : retry(settings, source, upstream, request, tried, started),
   );
 }
@@ -75,7 +75,7 @@ async function retry(
   for (let number = 1; ; number++) {
     if (number > 1) {
       started = clock.now();
-      tried = await tryOnce(settings, source, upstream, request, false);
+      tried = await tryOnce(settings, source, upstream, request, number);
     }
     if (tried.ok) return answered(settings, source, request, number, tried, started);
     const ms = clock.now() - started;
@@ -154,16 +154,18 @@ async function renew(auth: Authenticator, failed: OutgoingRequest): Promise<bool
  * Not an async function: a call waiting for a permit then holds one promise, not a suspended
  * frame, and under load a thousand calls wait at once.
  */
-function tryOnce(settings: CallSettings, source: SourceName, upstream: Upstream, request: HttpRequest, first: boolean): Promise<Tried> {
+function tryOnce(settings: CallSettings, source: SourceName, upstream: Upstream, request: HttpRequest, number: number): Promise<Tried> {
   // Admitted before queueing for a permit, so a half-open breaker's one probe is claimed at once
   // and every other call fails fast instead of waiting.
   const ticket = upstream.breaker.admit();
   if (ticket === undefined) return Promise.resolve(paused(source));
   const free = upstream.permits.tryAcquire();
-  if (free !== undefined) return attemptWithPermit(settings, source, upstream, request, first, ticket, free);
-  return upstream.permits.acquire(request.signal, timeLeft(settings.clock, request.scope)).then(
+  if (free !== undefined) return attemptWithPermit(settings, source, upstream, request, number, ticket, free);
+  // Permits are shared in turn among the requests waiting; a call made for no request waits as its own party.
+  const party = request.scope.owner ?? request.scope;
+  return upstream.permits.acquire(party, request.signal, timeLeft(settings.clock, request.scope)).then(
     (release) => {
-      if (release !== undefined) return attemptWithPermit(settings, source, upstream, request, first, ticket, release);
+      if (release !== undefined) return attemptWithPermit(settings, source, upstream, request, number, ticket, release);
       ticket.settle('unknown');
       return outOfTime(source);
     },
@@ -180,28 +182,37 @@ async function attemptWithPermit(
   source: SourceName,
   upstream: Upstream,
   request: HttpRequest,
-  first: boolean,
+  number: number,
   admitted: BreakerTicket,
   release: () => void,
 ): Promise<Tried> {
   let ticket: BreakerTicket | undefined = admitted;
   let verdict: Verdict = 'unknown';
+  const { owner } = request.scope;
   try {
     // The breaker may have opened while this call queued.
     if (!ticket.isCurrent()) ticket = upstream.breaker.admit();
     if (ticket === undefined) return paused(source);
     const timeoutMs = Math.min(settings.timeoutMs, timeLeft(settings.clock, request.scope));
     if (timeoutMs <= 0) return outOfTime(source);
-    if (first) upstream.budget.recordFirstAttempt();
-    const result = await attempt(settings.attempt, {
-      source,
-      url: request.url,
-      auth: request.scope.auth,
-      timeoutMs,
-      signal: request.signal,
-    });
-    verdict = verdictOf(source, result, timeoutMs < settings.timeoutMs);
-    return result;
+    if (number === 1) upstream.budget.recordFirstAttempt();
+    const started = settings.clock.now();
+    try {
+      const result = await attempt(settings.attempt, {
+        source,
+        url: request.url,
+        auth: request.scope.auth,
+        timeoutMs,
+        signal: request.signal,
+        owner,
+      });
+      verdict = verdictOf(source, result, timeoutMs < settings.timeoutMs);
+      return result;
+    } catch (error) {
+      if (!(error instanceof SentAndAborted)) throw error;
+      report(settings, source, request, { attempt: number, ms: settings.clock.now() - started, outcome: 'aborted' });
+      throw error.reason;
+    }
   } finally {
     ticket?.settle(verdict);
     release();

@@ -1,3 +1,4 @@
+import { redact } from '../redaction.js';
 import type { SourceName, UpstreamErrorCode } from './errors.js';
 
 /** What one error response says, before it becomes an `UpstreamError`. */
@@ -170,7 +171,7 @@ export const errorParsers: Readonly<Record<SourceName, ErrorParser>> = {
 
 // --- Messages ---------------------------------------------------------------------------------
 
-/** Strings that must never reach a message: the credentials sent and our own request path. */
+/** Strings that must never reach a message: the configured secrets, the credentials sent and our own request path. */
 export interface Redactions {
   secrets: readonly string[];
   requestPath?: string | undefined;
@@ -191,10 +192,7 @@ export function describeError(
 
 /** Removes credentials, URLs and control characters, and bounds the length. */
 export function safeText(text: string, redactions: Redactions, maxChars = MAX_MESSAGE_CHARS): string {
-  let out = text.replace(/\bhttps?:\/\/[^\s"'<>]*/gi, '<url>');
-  for (const secret of redactions.secrets) {
-    if (secret.length >= 4) out = out.split(secret).join('<redacted>');
-  }
+  let out = redact(text.replace(/\bhttps?:\/\/[^\s"'<>]*/gi, '<url>'), redactions.secrets);
   const path = redactions.requestPath;
   if (path !== undefined && path.length > 1) out = out.split(path).join('<url>');
   // eslint-disable-next-line no-control-regex

@@ -28,13 +28,28 @@ export interface CallScope {
   deadline?: number;
   /** Told about every attempt (for logs and a per-request trace). */
   observe?: (event: CallEvent) => void;
+  /** The GraphQL request the call serves; calls made for no request (logins, tests) have none. */
+  owner?: CallOwner;
+}
+
+/**
+ * What the request path needs of the request a call serves. Its calls give up when its signal
+ * aborts (its client went away, it passed a limit, it was answered), share each upstream's
+ * permits fairly with other requests' calls, and are charged, attempt by attempt, before they
+ * are sent.
+ */
+export interface CallOwner {
+  readonly signal: AbortSignal;
+  /** Counts one attempt about to be sent to `source`; false when the request may send no more (its signal has aborted). */
+  charge(source: SourceName): boolean;
 }
 
 /**
  * How an attempt ended; `cache-hit` and `coalesced` are calls answered without an attempt of their
- * own, from the cache or by sharing an identical call in flight (attempt 0, `ms` the time waited).
+ * own, from the cache or by sharing an identical call in flight (attempt 0, `ms` the time waited);
+ * `aborted` is an attempt sent and then given up because its request's signal aborted.
  */
-export type CallOutcome = 'ok' | 'retry' | 'error' | 'breaker-open' | 'reauth' | 'cache-hit' | 'coalesced';
+export type CallOutcome = 'ok' | 'retry' | 'error' | 'breaker-open' | 'reauth' | 'cache-hit' | 'coalesced' | 'aborted';
 
 /** One attempt of one call, as observers see it. Never holds a credential, host or query string. */
 export interface CallEvent {
@@ -73,6 +88,8 @@ export interface HttpOptions {
    * calls in flight. Off when absent or `ttlMs` is 0.
    */
   cache?: CacheOptions;
+  /** The configured secrets: taken out of every upstream error message, whatever an upstream echoes. */
+  secrets?: readonly string[];
   /** Replaces the built-in keep-alive Agent (tests pass an undici `MockAgent`); not closed by `close()`. */
   dispatcher?: Dispatcher;
 }
@@ -80,7 +97,7 @@ export interface HttpOptions {
 export interface HttpRequest {
   url: URL;
   scope: CallScope;
-  /** The caller giving up; rejects with the signal's reason, not an `UpstreamError`. */
+  /** The caller giving up (default: the owner's signal); rejects with the signal's reason, not an `UpstreamError`. */
   signal?: AbortSignal | undefined;
 }
 
@@ -124,7 +141,7 @@ export function createHttp(options: HttpOptions): Http {
   const breaker = { ...DEFAULT_BREAKER, ...options.breaker };
   const budget = { ...DEFAULT_BUDGET, ...options.budget };
   const settings = {
-    attempt: { dispatcher, maxResponseBytes: options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES },
+    attempt: { dispatcher, maxResponseBytes: options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES, secrets: options.secrets ?? [] },
     timeoutMs: options.timeoutMs,
     retry: { ...DEFAULT_RETRY, ...options.retry },
     clock,
@@ -143,16 +160,16 @@ export function createHttp(options: HttpOptions): Http {
 
   const call = (source: SourceName, request: HttpRequest) => runCall(settings, source, upstream(source), request);
   const cache = options.cache !== undefined && options.cache.ttlMs !== 0 ? new UpstreamCache(options.cache, now) : undefined;
-  const getJson: Http['getJson'] =
-    cache === undefined
-      ? (source, request) => call(source, request).then(responseOf)
-      : (source, request) =>
-          cache.get(
-            source,
-            request,
-            reporter(options.onEvent, request.scope.observe, source, request.url.pathname),
-            (signal) => call(source, { url: request.url, scope: request.scope, signal }),
-          );
+  const getJson: Http['getJson'] = (source, given) => {
+    const request = given.signal === undefined ? { ...given, signal: given.scope.owner?.signal } : given;
+    if (cache === undefined) return call(source, request).then(responseOf);
+    return cache.get(
+      source,
+      request,
+      reporter(options.onEvent, request.scope.observe, source, request.url.pathname),
+      (signal) => call(source, { url: request.url, scope: sharedScope(request.scope, signal), signal }),
+    );
+  };
 
   return {
     getJson,
@@ -170,6 +187,17 @@ export function createHttp(options: HttpOptions): Http {
       if (dispatcher !== options.dispatcher) await dispatcher.close();
     },
   };
+}
+
+/**
+ * The scope of a call the cache shares among identical requests: charged to the request that
+ * started it, but given up only when every caller has (the cache's own signal), and never refused
+ * because that one request has stopped.
+ */
+function sharedScope(scope: CallScope, signal: AbortSignal | undefined): CallScope {
+  const { owner } = scope;
+  if (owner === undefined || signal === undefined) return scope;
+  return { ...scope, owner: { signal, charge: (source) => (owner.charge(source), true) } };
 }
 
 function keepAliveAgent(timeoutMs: number, connections: number): Agent {

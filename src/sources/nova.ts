@@ -50,19 +50,27 @@ export class NovaClient {
     return decodeBody('nova', status, json, serverPage);
   }
 
-  /** Every server, in pages of 1000; Nova links a next page whenever a page is full, so the last may be empty. */
-  async listAllServers(scope: CallScope): Promise<NovaServer[]> {
+  /**
+   * Every server, in pages of 1000 (Nova may cap them lower), or until `stopWhen` says enough. Nova
+   * links a next page whenever a page is full, so the last may be empty.
+   */
+  async listAllServers(
+    scope: CallScope,
+    options?: { stopWhen?: (seen: NovaServer[]) => boolean },
+  ): Promise<{ servers: NovaServer[]; calls: number }> {
     const servers: NovaServer[] = [];
     const seen = new Set<string>();
+    let calls = 0;
     let marker: string | undefined;
     do {
       const page = await this.listServersDetail(scope, { marker, limit: NOVA_MAX_LIMIT });
+      calls++;
       for (const server of page.servers) servers.push(server);
       marker = page.nextMarker;
       if (marker !== undefined && seen.has(marker)) throw markerLoop();
       if (marker !== undefined) seen.add(marker);
-    } while (marker !== undefined);
-    return servers;
+    } while (marker !== undefined && options?.stopWhen?.(servers) !== true);
+    return { servers, calls };
   }
 
   /** `GET servers/{id}`; null when Nova answers 404. */

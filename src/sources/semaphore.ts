@@ -1,22 +1,19 @@
 import { abortReason } from './clock.js';
 
-/**
- * A caller waiting for a permit: fields and shared methods, no closures, and no timer of its own;
- * under load a thousand calls wait at once, and what they hold is copied by every young
- * collection. It is its signal's abort listener itself (`handleEvent`).
- */
+export type Release = () => void;
+
+/** A caller waiting for a permit. It is its signal's abort listener itself (`handleEvent`). */
 class Waiter {
   gone = false;
+  timer: NodeJS.Timeout | undefined;
 
   constructor(
-    readonly resolve: (release: (() => void) | undefined) => void,
+    readonly resolve: (release: Release | undefined) => void,
     readonly reject: (reason: unknown) => void,
     readonly signal: AbortSignal | undefined,
-    /** Epoch ms at which it stops waiting; Infinity for never. */
-    readonly until: number,
   ) {}
 
-  grant(release: () => void): void {
+  grant(release: Release): void {
     if (this.#leave()) this.resolve(release);
   }
 
@@ -32,28 +29,30 @@ class Waiter {
   #leave(): boolean {
     if (this.gone) return false;
     this.gone = true;
+    clearTimeout(this.timer);
     this.signal?.removeEventListener('abort', this);
     return true;
   }
 }
 
 /**
- * FIFO permits; a waiter whose time runs out or whose caller gives up leaves the queue. One timer
- * serves the whole queue, set for the earliest time a waiter gives up.
+ * Permits towards one upstream, shared fairly: callers wait in one queue per party (the GraphQL
+ * request a call serves), and a freed permit goes to the parties in turn, oldest waiter of each
+ * first. A request that queues a thousand calls then delays another request's calls by at most
+ * one permit's turn per call, not by its thousand. A waiter whose time runs out or whose caller
+ * gives up leaves its queue.
  */
 export class Semaphore {
   #free: number;
-  #waiters: Waiter[] = [];
-  #head = 0;
-  #timer: NodeJS.Timeout | undefined;
-  #timerAt = Number.POSITIVE_INFINITY;
+  /** Parties with callers waiting, in turn order: a party served goes to the back. */
+  readonly #queues = new Map<object, Waiter[]>();
 
   constructor(size: number) {
     this.#free = size;
   }
 
   /** A release function if a permit is free right now, without queueing. */
-  tryAcquire(): (() => void) | undefined {
+  tryAcquire(): Release | undefined {
     if (this.#free <= 0) return undefined;
     this.#free--;
     return this.#releaser();
@@ -63,70 +62,34 @@ export class Semaphore {
    * Resolves with a release function, or with undefined when none frees up within `waitMs`
    * (default: no limit); rejects with the signal's reason if it aborts while queued.
    */
-  acquire(signal?: AbortSignal, waitMs = Number.POSITIVE_INFINITY): Promise<(() => void) | undefined> {
+  acquire(party: object, signal?: AbortSignal, waitMs = Number.POSITIVE_INFINITY): Promise<Release | undefined> {
     if (signal?.aborted) return Promise.reject(abortReason(signal));
     const now = this.tryAcquire();
     if (now !== undefined) return Promise.resolve(now);
     if (waitMs <= 0) return Promise.resolve(undefined);
     return new Promise((resolve, reject) => {
-      const waiter = new Waiter(resolve, reject, signal, Date.now() + waitMs);
+      const waiter = new Waiter(resolve, reject, signal);
       signal?.addEventListener('abort', waiter, { once: true });
-      this.#waiters.push(waiter);
-      this.#wakeBy(waiter.until);
+      if (waitMs !== Number.POSITIVE_INFINITY) waiter.timer = setTimeout(() => waiter.expire(), waitMs);
+      const queue = this.#queues.get(party);
+      if (queue === undefined) this.#queues.set(party, [waiter]);
+      else queue.push(waiter);
     });
   }
 
-  /** Makes sure the queue's timer fires by `at`. */
-  #wakeBy(at: number): void {
-    if (at >= this.#timerAt) return;
-    clearTimeout(this.#timer);
-    this.#timerAt = at;
-    this.#timer = setTimeout(this.#expireDue, Math.max(0, at - Date.now()));
-  }
-
-  #stopTimer(): void {
-    clearTimeout(this.#timer);
-    this.#timer = undefined;
-    this.#timerAt = Number.POSITIVE_INFINITY;
-  }
-
-  /** Lets every waiter whose time is up go, and sets the timer for the next one. */
-  readonly #expireDue = (): void => {
-    this.#stopTimer();
-    const now = Date.now();
-    let next = Number.POSITIVE_INFINITY;
-    for (let index = this.#head; index < this.#waiters.length; index++) {
-      const waiter = this.#waiters[index];
-      if (waiter === undefined || waiter.gone) continue;
-      if (waiter.until <= now) waiter.expire();
-      else if (waiter.until < next) next = waiter.until;
-    }
-    this.#wakeBy(next);
-  };
-
-  /**
-   * The longest-waiting caller still waiting. Taken waiters are skipped by an index rather than
-   * shifted out one by one; the array is cut down once half of it is behind the index, so a queue
-   * that never empties under steady load does not grow without end.
-   */
+  /** The next party's longest-waiting caller still waiting; that party goes to the back. */
   #next(): Waiter | undefined {
-    let found: Waiter | undefined;
-    while (found === undefined && this.#head < this.#waiters.length) {
-      const waiter = this.#waiters[this.#head++];
-      if (waiter !== undefined && !waiter.gone) found = waiter;
+    for (const [party, queue] of this.#queues) {
+      this.#queues.delete(party);
+      let waiter = queue.shift();
+      while (waiter?.gone === true) waiter = queue.shift();
+      if (queue.length > 0) this.#queues.set(party, queue);
+      if (waiter !== undefined) return waiter;
     }
-    if (this.#head >= this.#waiters.length) {
-      this.#waiters = [];
-      this.#head = 0;
-      this.#stopTimer();
-    } else if (this.#head > 1024 && this.#head * 2 > this.#waiters.length) {
-      this.#waiters = this.#waiters.slice(this.#head);
-      this.#head = 0;
-    }
-    return found;
+    return undefined;
   }
 
-  #releaser(): () => void {
+  #releaser(): Release {
     let released = false;
     return () => {
       if (released) return;

@@ -179,9 +179,10 @@ describe('NovaClient.listAllServers', () => {
       .reply(({ path }) => ({ statusCode: 200, data: pages[new URL(path, ORIGIN).searchParams.get('marker') ?? ''] ?? {} }))
       .times(3);
 
-    const servers = await nova.listAllServers({ auth: tokenAuth });
+    const { servers, calls: pageCalls } = await nova.listAllServers({ auth: tokenAuth });
 
     expect(servers).toHaveLength(2000);
+    expect(pageCalls).toBe(3);
     expect(servers.at(-1)).toEqual({ id: 's-1999', name: 'vm-1999', status: 'ACTIVE' });
     expect(calls().map((c) => c.searchParams)).toEqual([
       { limit: '1000' },
@@ -195,6 +196,15 @@ describe('NovaClient.listAllServers', () => {
     pool.intercept(under('/compute/')).reply(200, serversPage(0, 1, 'same')).times(3);
     await rejectsWith(nova.listAllServers({ auth: tokenAuth }), { code: 'UPSTREAM_BAD_RESPONSE' });
     expect(calls()).toHaveLength(2);
+  });
+
+  it('stops as soon as stopWhen has what it wants', async () => {
+    const { pool, nova, calls } = client();
+    pool.intercept(under('/compute/')).reply(200, serversPage(0, NOVA_MAX_LIMIT, 's-999')).times(1);
+    const { servers, calls: pageCalls } = await nova.listAllServers({ auth: tokenAuth }, { stopWhen: (seen) => seen.some((s) => s.id === 's-5') });
+    expect(servers).toHaveLength(NOVA_MAX_LIMIT);
+    expect(pageCalls).toBe(1);
+    expect(calls()).toHaveLength(1);
   });
 });
 
