@@ -145,12 +145,63 @@ export interface FleetOptions {
    * ports or ZStack. Empty means none.
    */
   variant?: string;
+  /**
+   * Servers in all, for scale tests: past the 64 of the base fleet, the rest are batch, app and web
+   * servers on a network of their own (`scale-net`, 10.128.0.0/16). The base fleet's ids stay the same.
+   */
+  servers?: number;
 }
 
 /** A deterministic simulated cloud: the same seed (and variant) always gives the same fleet. */
 export function generateFleet(seed = 42, options: FleetOptions = {}): Fleet {
-  const fleet = generateBaseFleet(seed);
+  const base = generateBaseFleet(seed);
+  const fleet = (options.servers ?? 0) > base.servers.length ? withMoreServers(base, options.servers ?? 0, seed) : base;
   return options.variant ? applyVariant(fleet, options.variant) : fleet;
+}
+
+const SCALE_ROLES: Role[] = ['batch', 'app', 'web'];
+
+function withMoreServers(base: Fleet, total: number, seed: number): Fleet {
+  const rng = new Rng(seed + 1_000_003);
+  const builder = new FleetBuilder(rng);
+  const net = builder.network('scale-net', ['scale-v4', '10.128.0.0/16'], undefined);
+  const servers = [...base.servers];
+  const openPorts = { ...base.openPorts };
+  const template = base.servers[0];
+  for (let n = base.servers.length; n < total; n++) {
+    const id = rng.uuid();
+    const role = SCALE_ROLES[n % SCALE_ROLES.length] ?? 'batch';
+    const status = weightedStatus(rng);
+    const interfaces = [builder.attach(net, false, id, status === 'SHUTOFF' ? 'DOWN' : 'ACTIVE')];
+    const createdMs = FLEET_EPOCH + rng.int(0, 600) * DAY + rng.int(0, DAY / 1000 - 1) * 1000;
+    servers.push({
+      id,
+      name: `${role}-s${String(n).padStart(4, '0')}`,
+      status,
+      created: isoSeconds(createdMs),
+      tenant_id: base.projectId,
+      interfaces,
+      updated: isoSeconds(createdMs + rng.int(60, 90 * 86_400) * 1000),
+      user_id: template?.user_id ?? rng.hex(16),
+      hostId: template?.hostId ?? rng.hex(28),
+      key_name: 'ops-key',
+      flavorId: rng.pick(FLAVORS),
+      imageId: template?.imageId ?? rng.uuid(),
+      availability_zone: rng.pick(['az1', 'az2', 'az3']),
+      metadata: { role },
+    });
+    openPorts[id] = openPortsFor({ id, role, ipv4: interfaces[0]?.fixed_ips?.[0]?.ip_address, ipv6: undefined }, rng);
+  }
+  servers.sort((a, b) => compare(b.created, a.created) || compare(b.id, a.id));
+  return {
+    ...base,
+    networks: [...base.networks, net.network],
+    subnets: [...base.subnets, ...builder.subnets],
+    servers,
+    ports: [...base.ports, ...builder.ports].sort((a, b) => compare(a.id, b.id)),
+    openPorts,
+    statistics: portStatistics(Object.values(openPorts)),
+  };
 }
 
 function applyVariant(fleet: Fleet, variant: string): Fleet {

@@ -19,14 +19,15 @@ export function authorizeNova(req: RequestInfo, identity: Identity): AuthResult 
 export function listServersDetail(ctx: RouteContext): Answer {
   const { fleet, serverPosition } = ctx.index;
   const { limit: rawLimit, marker } = ctx.query;
-  let limit = MAX_LIMIT;
+  const maxLimit = ctx.novaMaxLimit ?? MAX_LIMIT;
+  let limit = maxLimit;
   if (rawLimit !== undefined) {
     const n = parseInteger(rawLimit);
     if (n === undefined || n < 0) {
       const message = `Invalid input for query parameters limit. Value: ${rawLimit}.`;
       return novaFault(400, `${message} '${rawLimit}' does not match '^[0-9]*$'`);
     }
-    limit = Math.min(n, MAX_LIMIT);
+    limit = Math.min(n, maxLimit);
   }
   let start = 0;
   if (marker !== undefined) {

@@ -30,6 +30,8 @@ export interface RouteContext extends RequestInfo {
   index: FleetIndex;
   identity: Identity;
   projectId: string;
+  /** Nova's page cap, when the simulator was given one. */
+  novaMaxLimit?: number | undefined;
 }
 
 /** Who the request is from, or the answer refusing it. */

@@ -69,6 +69,8 @@ export interface SimulatorOptions {
   akSk?: SimAkSk[];
   /** Added before every answer; default 0. */
   latencyMs?: number;
+  /** Nova's `[api] max_limit`: the largest `servers/detail` page it serves; default 1000. */
+  novaMaxLimit?: number;
   /**
    * Most log entries kept; past it the oldest tenth is dropped. Default 100,000, so a long-running
    * demo does not grow without bound.
@@ -102,7 +104,8 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   return sim;
 }
 
-const MAX_HEADER_BYTES = 64 * 1024; // Huawei tokens run to several KB.
+// Callers' Huawei tokens run to 100 KB, and portgraph passes them on (context.ts).
+const MAX_HEADER_BYTES = 128 * 1024;
 const DEFAULT_LOG_LIMIT = 100_000;
 const EMPTY = Buffer.alloc(0);
 
@@ -117,6 +120,7 @@ class SimulatedCloud implements Simulator {
   private readonly faults = new FaultQueue();
   private readonly timers = new Set<NodeJS.Timeout>();
   private latencyMs: number;
+  private readonly novaMaxLimit: number | undefined;
   private readonly logLimit: number;
   private readonly server: Server;
   private bound: { host: string; port: number } | undefined;
@@ -144,6 +148,7 @@ class SimulatedCloud implements Simulator {
       akSk: options.akSk ?? [DEMO_AKSK],
     });
     this.latencyMs = options.latencyMs ?? 0;
+    this.novaMaxLimit = options.novaMaxLimit;
     this.logLimit = Math.max(1, options.logLimit ?? DEFAULT_LOG_LIMIT);
     this.server = createServer({ maxHeaderSize: MAX_HEADER_BYTES }, (req, res) => this.handle(req, res));
   }
@@ -315,7 +320,7 @@ class SimulatedCloud implements Simulator {
     if (auth !== undefined && 'refused' in auth) return auth.refused;
     const principal = auth?.principal;
     const index = (principal === undefined ? undefined : this.indexByPrincipal.get(principal)) ?? this.index;
-    const answer = match.route.handle({ ...req, index, identity: this.identity, projectId: this.projectId });
+    const answer = match.route.handle({ ...req, index, identity: this.identity, projectId: this.projectId, novaMaxLimit: this.novaMaxLimit });
     if (answer.principal === undefined && principal !== undefined) return { ...answer, principal };
     return answer;
   }
