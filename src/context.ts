@@ -1,10 +1,15 @@
+import { GraphQLError } from 'graphql';
 import type { YogaInitialContext } from 'graphql-yoga';
+import { RequestLimits, type CallLimits } from './execution/request-limits.js';
 import { createLoaders, type Credentials, type LoaderShared, type Loaders, type Sources } from './loaders/index.js';
 import { credentialId, headerAuth, type Authenticator } from './sources/auth.js';
+import type { SourceName } from './sources/errors.js';
 import type { CallScope } from './sources/http.js';
 
 export interface Context {
   loaders: Loaders;
+  /** What the request may still spend; its signal aborts the request's upstream calls. */
+  limits: RequestLimits;
 }
 
 /** The credentials configured at start-up: static tokens, logins and signers, shared by all requests. */
@@ -21,8 +26,11 @@ export interface ContextDeps {
   shared: LoaderShared;
   credentials: ConfiguredCredentials;
   requestDeadlineMs: number;
+  limits: CallLimits;
   /** Told about every upstream attempt a request makes. */
   observe?: (request: Request) => CallScope['observe'];
+  /** Told about every attempt a request sends, as it is sent. */
+  onSend?: (request: Request) => (source: SourceName) => void;
 }
 
 // Huawei tokens run to many KB; anything far beyond that is not a token.
@@ -40,20 +48,28 @@ export function sessionAuthenticator(session: string): Authenticator {
  * The caller's own X-Auth-Token, when it sends one, serves its request at Nova, the ports API and
  * HSS instead of the configured credentials: it is who the caller is.
  */
-export function requestCredentials(request: Request, deps: ContextDeps, now = Date.now()): Credentials {
+export function requestCredentials(request: Request, deps: ContextDeps, owner?: RequestLimits, now = Date.now()): Credentials {
   const passed = request.headers.get('x-auth-token')?.trim();
-  const own = passed !== undefined && passed !== '' && passed.length <= MAX_TOKEN_LENGTH ? tokenAuthenticator(passed) : undefined;
+  if (passed !== undefined && passed.length > MAX_TOKEN_LENGTH) {
+    // Never served with the configured credentials instead: the caller meant its own.
+    throw new GraphQLError(`X-Auth-Token is longer than ${MAX_TOKEN_LENGTH} characters; no token is`, {
+      extensions: { code: 'BAD_USER_INPUT', http: { status: 400 } },
+    });
+  }
+  const own = passed !== undefined && passed !== '' ? tokenAuthenticator(passed) : undefined;
   return {
     nova: own ?? deps.credentials.nova,
     huawei: own ?? deps.credentials.huawei,
     zstack: deps.credentials.zstack,
     deadline: now + deps.requestDeadlineMs,
     observe: deps.observe?.(request),
+    owner,
   };
 }
 
 export function contextFactory(deps: ContextDeps) {
-  return ({ request }: YogaInitialContext): Context => ({
-    loaders: createLoaders(deps.sources, requestCredentials(request, deps), deps.shared),
-  });
+  return ({ request }: YogaInitialContext): Context => {
+    const limits = new RequestLimits(deps.limits, request.signal, deps.onSend?.(request));
+    return { loaders: createLoaders(deps.sources, requestCredentials(request, deps, limits), deps.shared), limits };
+  };
 }

@@ -1,6 +1,8 @@
 import { GraphQLError } from 'graphql';
 import { maskError as yogaMaskError } from 'graphql-yoga';
 import type { Logger } from './logging.js';
+import { NO_SECRETS, type Scrubber } from './redaction.js';
+import { RequestStopped } from './execution/request-limits.js';
 import { isUpstreamError } from './sources/errors.js';
 
 function upstreamCause(error: unknown): unknown {
@@ -13,24 +15,35 @@ function upstreamCause(error: unknown): unknown {
  * An upstream failure becomes an error a client can act on: `extensions.code` and the source's
  * name, with the path it failed. Anything else unexpected is masked, never with a stack.
  */
-export function createMaskError(logger: Logger) {
-  return (error: unknown, message: string): Error => maskError(error, message, logger);
+export function createMaskError(logger: Logger, scrubber: Scrubber = NO_SECRETS) {
+  return (error: unknown, message: string): Error => maskError(error, message, logger, scrubber);
 }
 
-function maskError(error: unknown, message: string, logger: Logger): Error {
+function maskError(error: unknown, message: string, logger: Logger, scrubber: Scrubber): Error {
   const cause = upstreamCause(error);
   if (isUpstreamError(cause)) {
     const located = error instanceof GraphQLError ? error : undefined;
-    return new GraphQLError(cause.message, {
+    // The message may carry the upstream's own words: the last pass takes out every configured secret.
+    return new GraphQLError(scrubber.scrub(cause.message), {
       nodes: located?.nodes,
       path: located?.path,
       extensions: {
         code: cause.code,
         source: cause.source,
         ...(cause.status !== undefined && { upstreamStatus: cause.status }),
-        ...(cause.upstreamCode !== undefined && { upstreamCode: cause.upstreamCode }),
+        ...(cause.upstreamCode !== undefined && { upstreamCode: scrubber.scrub(cause.upstreamCode) }),
         retryable: cause.retryable,
+        ...(cause.retryAfterMs !== undefined && { retryAfterMs: cause.retryAfterMs }),
       },
+    });
+  }
+  if (cause instanceof RequestStopped) {
+    // The request's client went away, or the request passed a limit and is answered as a whole.
+    const located = error instanceof GraphQLError ? error : undefined;
+    return new GraphQLError('The request was stopped before this field was resolved', {
+      nodes: located?.nodes,
+      path: located?.path,
+      extensions: { code: 'REQUEST_STOPPED', reason: cause.why },
     });
   }
   const masked = yogaMaskError(error, message, false);

@@ -1,9 +1,14 @@
-import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { collectDefaultMetrics } from 'prom-client';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { limitHeapGrowth } from './heap.js';
+import { createHttpServer } from './http-server.js';
 import { createLogger } from './logging.js';
 import { createPortgraph } from './server.js';
 import { simulatedCloudSettings, startSimulator } from './simulator/index.js';
+
+/** How long requests in flight may take to finish after SIGTERM or SIGINT. */
+const DRAIN_GRACE_MS = 10_000;
 
 /** How each source is reached and authenticated: kinds only, never a value. */
 function describeSources(config: Config): Record<string, string> {
@@ -39,27 +44,33 @@ async function main(): Promise<void> {
   }
 
   const portgraph = createPortgraph({ ...config, logger });
-  const server = createServer(portgraph.yoga);
+  collectDefaultMetrics({ register: portgraph.metrics.registry });
+  const edge = createHttpServer(portgraph, { host: config.host });
+  const { server } = edge;
   server.once('error', (error: NodeJS.ErrnoException) => {
     console.error(`portgraph cannot listen on ${config.host}:${config.port}: ${error.code ?? error.message}`);
     process.exit(1);
   });
   server.listen(config.port, config.host, () => {
     const shown = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
-    console.log(`portgraph serves GraphQL and GraphiQL at http://${shown}:${config.port}/graphql`);
+    const { port } = server.address() as AddressInfo; // PORT=0 picks one
+    console.log(`portgraph serves GraphQL and GraphiQL at http://${shown}:${port}/graphql`);
     if (simulator !== undefined) {
       console.log(`demo mode: no upstream configured, so the embedded simulated cloud answers at ${simulator.url}`);
     }
     logger.info({ demo: config.demo, sources: describeSources(config) }, 'portgraph started');
   });
 
-  const stop = () => {
-    server.close();
-    server.closeAllConnections();
-    void Promise.all([portgraph.close(), simulator?.close()]).then(() => process.exit(0));
+  const stop = async (signal: NodeJS.Signals) => {
+    logger.info({ signal, graceMs: DRAIN_GRACE_MS }, 'draining: finishing the requests in flight');
+    const { cutOff } = await edge.drain(DRAIN_GRACE_MS);
+    // A request cut off may still hold upstream calls, which closing the pools would wait for.
+    if (cutOff === 0) await Promise.all([portgraph.close(), simulator?.close()]);
+    logger.info({ cutOff }, 'portgraph stopped');
+    process.exit(0);
   };
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
+  process.once('SIGINT', (signal) => void stop(signal));
+  process.once('SIGTERM', (signal) => void stop(signal));
 }
 
 await main();

@@ -22,11 +22,16 @@ export interface InterfaceParent {
   serverId: string;
 }
 
-/** A fixed IP as the graph shows it; `serverId` is undefined for a port that is attached to no server. */
+/**
+ * A fixed IP as the graph shows it. An interface's fixed IP is on a server Nova listed
+ * (`serverId`); a port's is on whatever device the port is attached to (`deviceId`: a server, a
+ * router, a DHCP agent, a desktop), which Nova is asked about before HSS is.
+ */
 export interface FixedIpParent {
   ipAddress: string;
   subnet: SubnetParent;
-  serverId: string | undefined;
+  serverId?: string | undefined;
+  deviceId?: string | undefined;
 }
 
 /**

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import { parse, type GraphQLSchema } from 'graphql';
+import { countResultNodes } from './execution/node-count.js';
 import { resolvers } from './resolvers/index.js';
 
 /** The SDL files, base first: the others extend its types. */
@@ -10,6 +11,9 @@ export function readTypeDefs(): string {
   return SCHEMA_FILES.map((name) => readFileSync(new URL(`../schema/${name}.graphql`, import.meta.url), 'utf8')).join('\n');
 }
 
+/** The subgraph schema, its resolvers counting the result nodes they bring against the request's limit. */
 export function buildSchema(): GraphQLSchema {
-  return buildSubgraphSchema([{ typeDefs: parse(readTypeDefs()), resolvers }]);
+  const schema = buildSubgraphSchema([{ typeDefs: parse(readTypeDefs()), resolvers }]);
+  countResultNodes(schema);
+  return schema;
 }

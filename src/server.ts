@@ -1,15 +1,22 @@
+import { createHash } from 'node:crypto';
 import { createYoga, type GraphiQLOptions, type YogaServerInstance } from 'graphql-yoga';
 import { useArgumentChecks } from './argument-checks.js';
-import type { Config } from './config.js';
+import { DEFAULT_LIMITS, type Config } from './config.js';
 import { contextFactory, sessionAuthenticator, tokenAuthenticator, type ConfiguredCredentials, type Context } from './context.js';
 import { akSkAuthenticator, PasswordLogin, ZstackLogin } from './credentials/index.js';
 import { createMaskError } from './error-masking.js';
 import { EXAMPLE_QUERY } from './example-query.js';
 import { useBufferedBodies } from './execution/buffered-body.js';
+import { boundedDocumentCache, documentLimitPlugins } from './execution/document-limits.js';
 import { useJit } from './execution/jit.js';
-import type { Sources } from './loaders/index.js';
+import { useRequestLimits } from './execution/limits-plugin.js';
+import { costAssumptions, type LoaderShared, type Sources } from './loaders/index.js';
 import { createLogger, type Logger } from './logging.js';
+import { createMetrics, type Metrics } from './metrics.js';
+import { createReadiness, type ReadinessReport } from './readiness.js';
+import { Scrubber } from './redaction.js';
 import { buildSchema } from './schema.js';
+import { securityOptions } from './security/index.js';
 import { createHttp, type CallEvent, type Http, type HttpOptions } from './sources/http.js';
 import { HssClient } from './sources/hss.js';
 import { NovaClient } from './sources/nova.js';
@@ -20,6 +27,10 @@ import { traceOf, useUpstreamTrace } from './trace.js';
 export interface Portgraph {
   yoga: YogaServerInstance<Record<string, never>, Context>;
   http: Http;
+  /** Served at `/metrics`. */
+  metrics: Metrics;
+  /** Served at `/readyz`: per source, configured or not, its breaker and its last call. */
+  readiness(): ReadinessReport;
   close(): Promise<void>;
 }
 
@@ -88,8 +99,20 @@ function createCredentials(settings: PortgraphSettings): ConfiguredCredentials {
   };
 }
 
+/** Everything configured that must never appear in an answer or a log line, even echoed by an upstream. */
+function configuredSecrets(settings: PortgraphSettings): string[] {
+  const { osToken, passwordLogin, akSk, zstackSessionId, zstackAccount } = settings;
+  const secrets = [osToken, passwordLogin?.password, akSk?.ak, akSk?.sk, zstackSessionId, ...(settings.apiKeys ?? [])];
+  if (zstackAccount !== undefined) {
+    // ZStack is sent the password's SHA-512, and may echo that.
+    secrets.push(zstackAccount.password, createHash('sha512').update(zstackAccount.password, 'utf8').digest('hex'));
+  }
+  return secrets.filter((secret): secret is string => secret !== undefined);
+}
+
 function logCall(logger: Logger, event: CallEvent): void {
-  const quiet = event.outcome === 'ok' || event.outcome === 'cache-hit' || event.outcome === 'coalesced';
+  // A 404 is how Nova says a device is not a server, and an aborted call was no longer wanted.
+  const quiet = event.outcome === 'ok' || event.outcome === 'cache-hit' || event.outcome === 'coalesced' || event.outcome === 'aborted' || event.code === 'NOT_FOUND';
   // Called for every upstream attempt: build nothing when the level is off.
   if (!logger.isLevelEnabled(quiet ? 'debug' : 'warn')) return;
   const { source, path, status, attempt, code, outcome } = event;
@@ -101,29 +124,49 @@ function logCall(logger: Logger, event: CallEvent): void {
 /** The GraphQL server over the configured upstreams. Process-wide things are made here, once. */
 export function createPortgraph(settings: PortgraphSettings): Portgraph {
   const logger = settings.logger ?? createLogger('silent');
+  const metrics = createMetrics();
+  const readiness = createReadiness({
+    nova: settings.novaUrl !== undefined,
+    vpc: settings.vpcUrl !== undefined,
+    hss: settings.hssUrl !== undefined,
+    zstack: settings.zstackUrl !== undefined,
+  });
+  const secrets = configuredSecrets(settings);
   const http = createHttp({
     ...settings.http,
+    secrets,
     ...(settings.upstreamCacheTtlMs > 0 && { cache: { ttlMs: settings.upstreamCacheTtlMs } }),
     timeoutMs: settings.upstreamTimeoutMs,
-    onEvent: (event) => logCall(logger, event),
+    onEvent: (event) => {
+      logCall(logger, event);
+      metrics.recordCall(event);
+      readiness.record(event);
+    },
   });
+  const security = securityOptions(settings);
+  const limits = settings.limits ?? DEFAULT_LIMITS;
+  const shared: LoaderShared = { portWalk: { pages: undefined }, serverWalk: { pages: undefined } };
   const yoga = createYoga<Record<string, never>, Context>({
     schema: buildSchema(),
     context: contextFactory({
       sources: createSources(settings, http),
-      shared: { portWalk: { pages: undefined } },
+      shared,
       credentials: createCredentials(settings),
       requestDeadlineMs: settings.requestDeadlineMs,
+      limits,
       observe: (request) => (event) => traceOf(request).record(event),
+      onSend: (request) => (source) => traceOf(request).countSent(source),
     }),
-    plugins: [useArgumentChecks(), useUpstreamTrace(), useJit(logger), useBufferedBodies()],
-    maskedErrors: { maskError: createMaskError(logger) },
-    graphiql: { title: 'portgraph', defaultQuery: EXAMPLE_QUERY },
+    plugins: [...security.plugins, ...documentLimitPlugins(limits), useArgumentChecks(), ...(security.tracing ? [useUpstreamTrace()] : []), useJit(logger), useRequestLimits(limits.maxUpstreamCalls, () => costAssumptions(shared)), useBufferedBodies()],
+    maskedErrors: { maskError: createMaskError(logger, new Scrubber(secrets)) },
+    cors: security.cors,
+    graphiql: security.graphiql({ title: 'portgraph', defaultQuery: EXAMPLE_QUERY }),
     renderGraphiQL: renderGraphiQLLazily,
+    parserAndValidationCache: boundedDocumentCache(),
     landingPage: false,
     logging: false,
   });
-  return { yoga, http, close: () => http.close() };
+  return { yoga, http, metrics, readiness: () => readiness.report((source) => http.breakerState(source)), close: () => http.close() };
 }
 
 /**

@@ -3,8 +3,10 @@ import type { CallEvent } from './sources/http.js';
 
 /** What one GraphQL request asked of the upstreams. */
 export interface UpstreamSummary {
-  /** Calls sent, per source, retries and re-authentications included. */
+  /** Attempts sent, per source, retries and re-authentications included, counted as they are sent. */
   calls: Record<string, number>;
+  /** Attempts sent and then given up, their request answered or gone. */
+  aborted: number;
   cacheHits: number;
   coalesced: number;
   retries: number;
@@ -14,8 +16,6 @@ export interface UpstreamSummary {
   timeMs: number;
 }
 
-const SENT = new Set<CallEvent['outcome']>(['ok', 'retry', 'error', 'reauth']);
-
 export class UpstreamTrace {
   readonly #started = performance.now();
   readonly #calls: Record<string, number> = {};
@@ -24,8 +24,13 @@ export class UpstreamTrace {
   #retries = 0;
   #reauth = 0;
   #failures = 0;
+  #aborted = 0;
   #first = Infinity;
   #last = -Infinity;
+
+  countSent(source: string): void {
+    this.#calls[source] = (this.#calls[source] ?? 0) + 1;
+  }
 
   record(event: CallEvent): void {
     const end = performance.now();
@@ -33,7 +38,7 @@ export class UpstreamTrace {
     this.#last = Math.max(this.#last, end);
     if (event.outcome === 'cache-hit') this.#cacheHits++;
     else if (event.outcome === 'coalesced') this.#coalesced++;
-    if (SENT.has(event.outcome) && event.status !== undefined) this.#calls[event.source] = (this.#calls[event.source] ?? 0) + 1;
+    if (event.outcome === 'aborted') this.#aborted++;
     if (event.outcome === 'retry') this.#retries++;
     if (event.outcome === 'reauth') this.#reauth++;
     if (event.outcome === 'error' || event.outcome === 'breaker-open') this.#failures++;
@@ -42,6 +47,7 @@ export class UpstreamTrace {
   summary(): UpstreamSummary {
     return {
       calls: { ...this.#calls },
+      aborted: this.#aborted,
       cacheHits: this.#cacheHits,
       coalesced: this.#coalesced,
       retries: this.#retries,

@@ -25,6 +25,12 @@ import type { Logger } from '../logging.js';
  */
 const LEAVES_AS_THEY_ARE = { disableLeafSerialization: true };
 
+/**
+ * Larger documents run on the default executor: compiling costs time and memory in proportion to
+ * the document, and pays off only for the small documents clients send again and again.
+ */
+const MAX_COMPILED_TEXT = 32 * 1024;
+
 interface Compiled {
   query: CompiledQuery;
   variables: readonly VariableDefinitionNode[];
@@ -42,7 +48,7 @@ export function useJit(logger: Logger): Plugin {
 
   function compile(schema: GraphQLSchema, document: DocumentNode, operationName: string | undefined): Compiled | null {
     const operation = getOperationAST(document, operationName);
-    if (operation == null) return null;
+    if (operation == null || (document.loc?.source.body.length ?? 0) > MAX_COMPILED_TEXT) return null;
     const result = compileQuery(schema, document, operationName, LEAVES_AS_THEY_ARE);
     if (!isCompiledQuery(result)) {
       logger.warn({ errors: result.errors?.map((e) => e.message) }, 'graphql-jit could not compile an operation');

@@ -3,19 +3,39 @@ import type { CallScope } from '../sources/http.js';
 import type { NovaClient } from '../sources/nova.js';
 import type { NovaServer, NovaServerPage } from '../sources/records.js';
 import type { InterfaceParent } from '../model.js';
+import { lookupsByWalk } from '../rules/cost.js';
 import { shapeInterfaces } from './parents.js';
-import { configured, perKeyLoader, queryKey, settle } from './settle.js';
+import { DEFAULT_WALK_PAGES, type WalkEstimate } from './port-loaders.js';
+import { asError, configured, perKeyLoader, queryKey, settle } from './settle.js';
 
 export interface ServerPageKey {
   marker: string | undefined;
   limit: number;
 }
 
-export function computeLoaders(client: NovaClient | undefined, scope: CallScope) {
+export function computeLoaders(client: NovaClient | undefined, scope: CallScope, estimate: WalkEstimate) {
   const nova = () => configured(client, 'nova');
+
+  // Servers looked up by id: a few cost one `servers/{id}` each; many become one walk of the whole
+  // list (a subnet's ports name hundreds of devices, most of them desktops and routers that Nova
+  // does not know, each a 404 on its own).
+  async function loadServers(ids: readonly string[]): Promise<(NovaServer | null | Error)[]> {
+    if (!lookupsByWalk(ids.length, estimate.pages ?? DEFAULT_WALK_PAGES)) return settle(ids, (id) => nova().getServer(scope, id));
+    try {
+      const wanted = new Set(ids);
+      const holdsAll = (servers: NovaServer[]) => servers.filter((s) => wanted.has(s.id)).length === wanted.size;
+      const { servers, calls } = await nova().listAllServers(scope, { stopWhen: holdsAll });
+      if (!holdsAll(servers)) estimate.pages = calls;
+      const byId = new Map(servers.filter((s) => wanted.has(s.id)).map((s) => [s.id, s]));
+      return ids.map((id) => byId.get(id) ?? null);
+    } catch (e) {
+      return ids.map(() => asError(e));
+    }
+  }
+
   return {
-    /** Nova `servers/{id}`; null when Nova says 404. */
-    server: perKeyLoader<string, NovaServer | null>((id) => nova().getServer(scope, id)),
+    /** A server by id; null when Nova does not know it. */
+    server: new DataLoader<string, NovaServer | null>(loadServers),
     /**
      * Nova `servers/{id}/os-interface`, shaped for the graph and answered as one batch: every
      * interface's port is then asked for in the same tick, so the port loader can serve them all

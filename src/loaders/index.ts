@@ -6,7 +6,8 @@ import type { VpcClient } from '../sources/vpc.js';
 import type { ZstackClient } from '../sources/zstack.js';
 import { computeLoaders } from './compute-loaders.js';
 import { openPortLoaders } from './open-port-loaders.js';
-import { portLoaders, type PortWalkEstimate } from './port-loaders.js';
+import { DEFAULT_WALK_PAGES, portLoaders, type WalkEstimate } from './port-loaders.js';
+import type { CostAssumptions } from '../rules/cost.js';
 import { vipLoaders } from './vip-loaders.js';
 
 /** The upstream clients; an unconfigured source is undefined and its fields fail with SOURCE_NOT_CONFIGURED. */
@@ -26,19 +27,30 @@ export interface Credentials {
   /** Epoch ms by which the request must be answered. */
   deadline?: number;
   observe?: CallScope['observe'];
+  /** The request the calls serve. */
+  owner?: CallScope['owner'];
 }
 
 /** Things that outlive a request, made once at start-up. */
 export interface LoaderShared {
-  portWalk: PortWalkEstimate;
+  portWalk: WalkEstimate;
+  serverWalk: WalkEstimate;
+}
+
+/** What the cost estimate assumes of whole list walks: what the last ones took. */
+export function costAssumptions(shared: LoaderShared): CostAssumptions {
+  return {
+    portListPages: shared.portWalk.pages ?? DEFAULT_WALK_PAGES,
+    serverListPages: shared.serverWalk.pages ?? DEFAULT_WALK_PAGES,
+  };
 }
 
 export function createLoaders(sources: Sources, credentials: Credentials, shared: LoaderShared) {
-  const { deadline, observe } = credentials;
-  const scope = (auth: Authenticator | undefined): CallScope => ({ auth, deadline, observe });
+  const { deadline, observe, owner } = credentials;
+  const scope = (auth: Authenticator | undefined): CallScope => ({ auth, deadline, observe, owner });
   const huawei = scope(credentials.huawei);
   return {
-    ...computeLoaders(sources.nova, scope(credentials.nova)),
+    ...computeLoaders(sources.nova, scope(credentials.nova), shared.serverWalk),
     ...portLoaders(sources.vpc, huawei, shared.portWalk),
     ...openPortLoaders(sources.hss, huawei),
     ...vipLoaders(sources.zstack, scope(credentials.zstack)),

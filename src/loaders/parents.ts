@@ -12,14 +12,17 @@ export function shapeInterfaces(attachments: readonly NovaInterfaceAttachment[],
     macAddress: a.mac_addr ?? null,
     networkId: a.net_id ?? null,
     state: a.port_state ?? null,
-    fixedIps: shapeFixedIps(a.fixed_ips, serverId),
+    fixedIps: shapeFixedIps(a.fixed_ips, { serverId }),
     serverId,
   }));
 }
 
-/** Fixed IPs of a port or an interface; `serverId` is undefined when the port is on no server. */
-export function shapeFixedIps(ips: readonly UpstreamFixedIp[] | null | undefined, serverId: string | undefined): FixedIpParent[] {
-  return (ips ?? []).map((ip) => ({ ipAddress: ip.ip_address, subnet: { id: ip.subnet_id }, serverId }));
+/** Fixed IPs of an interface (on a known server) or of a port (on a device, if any). */
+export function shapeFixedIps(
+  ips: readonly UpstreamFixedIp[] | null | undefined,
+  owner: Pick<FixedIpParent, 'serverId' | 'deviceId'>,
+): FixedIpParent[] {
+  return (ips ?? []).map((ip) => ({ ipAddress: ip.ip_address, subnet: { id: ip.subnet_id }, ...owner }));
 }
 
 /** The graph's open ports of one server; a record whose type is not TCP or UDP (or their IPv6 forms) is left out. */

@@ -10,15 +10,15 @@ export interface PortKey {
   ip?: string | undefined;
 }
 
-/** Process-wide: how many pages the last whole walk of the ports list took. */
-export interface PortWalkEstimate {
+/** Process-wide: how many pages the last whole walk of a list took. */
+export interface WalkEstimate {
   pages: number | undefined;
 }
 
-/** Before any walk has been measured, assume the list takes this many pages. */
-const DEFAULT_WALK_PAGES = 2;
+/** Before any walk has been measured, assume a list takes this many pages. */
+export const DEFAULT_WALK_PAGES = 2;
 
-export function portLoaders(client: VpcClient | undefined, scope: CallScope, estimate: PortWalkEstimate) {
+export function portLoaders(client: VpcClient | undefined, scope: CallScope, estimate: WalkEstimate) {
   const vpc = () => configured(client, 'vpc');
 
   // The ports API has no lookup by id. A few ports whose IPs are known cost one filtered call

@@ -7,7 +7,7 @@ export const Port: PortResolvers = {
   status: (p) => p.status ?? null,
   networkId: (p) => p.network_id ?? null,
   deviceId: (p) => (p.device_id === undefined || p.device_id === '' ? null : p.device_id),
-  fixedIps: (p) => shapeFixedIps(p.fixed_ips, p.device_id === '' ? undefined : p.device_id),
+  fixedIps: (p) => shapeFixedIps(p.fixed_ips, { deviceId: isId(p.device_id) ? p.device_id : undefined }),
   // A device id may name a DHCP agent or router rather than a server: Nova's 404 then gives null.
   server: async (p, _, { loaders }) => {
     if (!isId(p.device_id)) return null;

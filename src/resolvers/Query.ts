@@ -3,9 +3,31 @@ import { checkFirst, checkId, checkIpAddress, checkPort, checkPortString } from 
 import { decodeMarker, decodeOffset, encodeCursor } from '../rules/cursor.js';
 import { toProtocol } from '../rules/risk.js';
 import { NOVA_MAX_LIMIT } from '../sources/nova.js';
+import type { Loaders } from '../loaders/index.js';
+import type { NovaServer } from '../sources/records.js';
 import { connection } from './connections.js';
 import { portsConnection } from './ports-connection.js';
 import { prefetchServerFields } from './server-prefetch.js';
+
+/**
+ * `count` servers after `marker`, paging on while Nova has more: its `[api] max_limit` may cap a
+ * page below what was asked for. One server more than asked tells whether more follow; once a
+ * page is as large as Nova serves, its next link tells.
+ */
+async function serversAfter(loaders: Loaders, marker: string | undefined, count: number): Promise<{ servers: NovaServer[]; hasNextPage: boolean }> {
+  const servers: NovaServer[] = [];
+  let next = marker;
+  for (;;) {
+    const wanted = count - servers.length;
+    const page = await loaders.serversPage.load({ marker: next, limit: Math.min(wanted + 1, NOVA_MAX_LIMIT) });
+    servers.push(...page.servers.slice(0, wanted));
+    const last = page.servers.at(-1);
+    if (page.servers.length > wanted) return { servers, hasNextPage: true };
+    if (page.nextMarker === undefined || last === undefined) return { servers, hasNextPage: false };
+    if (servers.length === count) return { servers, hasNextPage: true };
+    next = page.nextMarker;
+  }
+}
 
 export const Query: QueryResolvers = {
   server: async (_, { id }, { loaders }, info) => {
@@ -15,16 +37,11 @@ export const Query: QueryResolvers = {
     return found === null ? null : { id, record: found };
   },
 
-  // One page of first + 1 tells whether more follow; at Nova's cap of 1000 its next link does.
   servers: async (_, { first, after }, { loaders }, info) => {
     const count = checkFirst(first);
-    const marker = decodeMarker('servers', after);
-    const limit = Math.min(count + 1, NOVA_MAX_LIMIT);
-    const page = await loaders.serversPage.load({ marker, limit });
-    const servers = page.servers.slice(0, count);
+    const { servers, hasNextPage } = await serversAfter(loaders, decodeMarker('servers', after), count);
     for (const server of servers) loaders.server.prime(server.id, server);
     prefetchServerFields(loaders, servers.map((s) => s.id), info);
-    const hasNextPage = page.servers.length > count || (limit === count && page.nextMarker !== undefined);
     return connection(
       servers.map((record) => ({ id: record.id, record })),
       (s) => encodeCursor('servers', { marker: s.id }),

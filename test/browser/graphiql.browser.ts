@@ -57,4 +57,16 @@ describe('GraphiQL in a browser', () => {
     expect(offMachine).toEqual([]);
     expect(stack.calls('nova').some((c) => c.route === 'nova.servers.detail')).toBe(true);
   });
+
+  it('runs a subscription, which GraphiQL sends as a GET, past CSRF prevention', async () => {
+    const page = await context.newPage();
+    await page.goto(`${stack.url}?query=${encodeURIComponent('subscription { openPortChanges { kind } }')}`);
+    await expect.poll(() => page.title()).toBe('portgraph');
+    const stream = page.waitForResponse((r) => r.url().startsWith(stack.url) && r.request().method() === 'GET' && r.url().includes('openPortChanges'));
+    await page.locator('.graphiql-execute-button').click();
+    const response = await stream;
+    expect(response.status()).toBe(200);
+    expect(response.headers()['content-type']).toMatch(/^text\/event-stream/);
+    await page.close();
+  });
 });

@@ -80,7 +80,7 @@ afterAll(async () => {
 /** The clean answer with the failing field nulled as GraphQL would null it. */
 function withFailure(path: (string | number)[]): unknown {
   const copy = structuredClone(expected) as any;
-  if (path[0] === 'vip') copy.vip = null; // usedPorts is non-null: its parent VIP is nulled
+  if (path[0] === 'vip') copy.vip.usedPorts = null;
   else if (path.length === 2) copy.server[path[1] as string] = null;
   else copy.server.interfaces[0].port = null;
   return copy;

@@ -38,8 +38,7 @@ describe('vip.usedPorts', () => {
   it('answers NOT_FOUND from zstack, on usedPorts only, for a VIP ZStack does not know', async () => {
     const { status, body } = await stack.query(`{ vip(id: "0000000000000000000000000000dead") { id usedPorts(protocol: TCP) { start } } }`);
     expect(status).toBe(200);
-    // usedPorts is non-null, so its failure nulls the VIP it belongs to, and nothing above it.
-    expect(body.data).toEqual({ vip: null });
+    expect(body.data).toEqual({ vip: { id: '0000000000000000000000000000dead', usedPorts: null } });
     expect(body.errors?.[0]).toMatchObject({
       path: ['vip', 'usedPorts'],
       extensions: { code: 'NOT_FOUND', source: 'zstack', upstreamCode: 'SYS.1003' },

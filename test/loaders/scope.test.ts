@@ -1,3 +1,4 @@
+import { DEFAULT_LIMITS } from '../../src/config.js';
 import type { Authenticator } from '../../src/sources/auth.js';
 import { describe, expect, it } from 'vitest';
 import { requestCredentials, sessionAuthenticator, tokenAuthenticator, type ContextDeps } from '../../src/context.js';
@@ -42,7 +43,7 @@ describe('createLoaders', () => {
     const huawei = headerAuth('huawei', 'X-Auth-Token', 'h');
     const zstack = headerAuth('zstack', 'Authorization', 'OAuth z');
     const observe: CallScope['observe'] = () => undefined;
-    const loaders = createLoaders(sources, { nova, huawei, zstack, deadline: 1234, observe }, { portWalk: { pages: undefined } });
+    const loaders = createLoaders(sources, { nova, huawei, zstack, deadline: 1234, observe }, { portWalk: { pages: undefined }, serverWalk: { pages: undefined } });
 
     await Promise.all([
       loaders.server.load('s'),
@@ -80,9 +81,10 @@ describe('requestCredentials', () => {
   };
   const deps: ContextDeps = {
     sources: { nova: undefined, vpc: undefined, hss: undefined, zstack: undefined },
-    shared: { portWalk: { pages: undefined } },
+    shared: { portWalk: { pages: undefined }, serverWalk: { pages: undefined } },
     credentials: configured,
     requestDeadlineMs: 5000,
+    limits: DEFAULT_LIMITS,
   };
   const headers = async (auth: Authenticator | undefined) => {
     const req = { method: 'GET', url: new URL('http://u'), headers: {} as Record<string, string> };
@@ -91,7 +93,7 @@ describe('requestCredentials', () => {
   };
 
   it("serves Nova and the Huawei services with the caller's own token, ZStack with its session", async () => {
-    const credentials = requestCredentials(new Request('http://x/graphql', { headers: { 'x-auth-token': 'caller' } }), deps, 1000);
+    const credentials = requestCredentials(new Request('http://x/graphql', { headers: { 'x-auth-token': 'caller' } }), deps, undefined, 1000);
     expect(credentials.nova).toBe(credentials.huawei);
     expect(await headers(credentials.nova)).toEqual({ 'X-Auth-Token': 'caller' });
     expect(await headers(credentials.zstack)).toEqual({ Authorization: 'OAuth session' });

@@ -1,5 +1,5 @@
-import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { createHttpServer, type HttpEdge, type HttpServerOptions } from '../../src/http-server.js';
 import { createLogger } from '../../src/logging.js';
 import { createPortgraph, type Portgraph, type PortgraphSettings } from '../../src/server.js';
 import {
@@ -24,6 +24,10 @@ export interface Stack {
   logs: string[];
   /** portgraph's GraphQL endpoint. */
   url: string;
+  /** 'http://127.0.0.1:PORT', for the operations endpoints. */
+  origin: string;
+  /** The node:http server in front of Yoga, and its drain. */
+  edge: HttpEdge;
   query<T = any>(query: string, variables?: Record<string, unknown>, headers?: Record<string, string>): Promise<GraphQLResponse<T>>;
   /** The simulated cloud's calls since the last reset, optionally of one source. */
   calls(source?: SimSource): CallLogEntry[];
@@ -38,27 +42,35 @@ export async function startStack(
     simulator?: SimulatorOptions;
     /** Settings over the defaults; a function when they need the simulated cloud's URL. */
     portgraph?: Partial<PortgraphSettings> | ((sim: Simulator) => Partial<PortgraphSettings>);
+    /** The HTTP edge's limits and timeouts; tests shorten them. */
+    http?: Partial<HttpServerOptions>;
   } = {},
 ): Promise<Stack> {
   const sim = await startSimulator(options.simulator);
   const logs: string[] = [];
-  const portgraph = createPortgraph({
+  const settings: PortgraphSettings = {
     ...simulatedCloudSettings(sim.url, sim.projectId),
     upstreamTimeoutMs: 2000,
     requestDeadlineMs: 10_000,
     upstreamCacheTtlMs: 0,
     logger: createLogger('debug', { write: (line: string) => void logs.push(line) }),
     ...(typeof options.portgraph === 'function' ? options.portgraph(sim) : options.portgraph),
-  });
-  const server: Server = createServer(portgraph.yoga);
+  };
+  const portgraph = createPortgraph(settings);
+  // The edge listens on 127.0.0.1 whatever the settings say; `host` there stands for the configured HOST.
+  const edge = createHttpServer(portgraph, { host: settings.host ?? '127.0.0.1', ...options.http });
+  const { server } = edge;
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql`;
+  const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const url = `${origin}/graphql`;
 
   return {
     sim,
     portgraph,
     logs,
     url,
+    origin,
+    edge,
     async query(query, variables, headers) {
       const response = await fetch(url, {
         method: 'POST',

@@ -85,3 +85,100 @@ describe('configuration', () => {
     expect(message).not.toMatch(/very-secret-sk|zpw-secret/);
   });
 });
+
+describe('safe by default', () => {
+  const LIVE = { NOVA_URL: 'https://nova.example', OS_PROJECT_ID: 'p1', OS_TOKEN: 'gAAAA-live-secret-token' };
+  const KEY = 'k3y-0123456789abcdef';
+  const problemsOf = (env: Record<string, string>): string[] => {
+    try {
+      loadConfig(env);
+    } catch (e) {
+      if (e instanceof ConfigError) return e.problems;
+      throw e;
+    }
+    return [];
+  };
+
+  it('listens on 127.0.0.1 unless told otherwise', () => {
+    expect(loadConfig(LIVE).host).toBe('127.0.0.1');
+  });
+
+  it('refuses to serve configured credentials beyond loopback without API_KEYS, naming HOST and API_KEYS only', () => {
+    for (const credentials of [
+      { OS_TOKEN: 'gAAAA-live-secret-token' },
+      { OS_TOKEN: '', OS_AUTH_URL: 'https://k.example/v3', OS_USERNAME: 'ops', OS_PASSWORD: 'hunter2-secret' },
+      { OS_TOKEN: '', HUAWEICLOUD_SDK_AK: 'AKSECRET', HUAWEICLOUD_SDK_SK: 'SK-very-secret' },
+      { OS_TOKEN: '', ZSTACK_URL: 'http://zs.example:8080', ZSTACK_SESSION_ID: 'zs-session-secret' },
+    ]) {
+      for (const host of ['0.0.0.0', '::', '10.0.0.5', 'portgraph.example.com']) {
+        let error: unknown;
+        try {
+          loadConfig({ ...LIVE, ...credentials, HOST: host });
+        } catch (e) {
+          error = e;
+        }
+        expect(error, host).toBeInstanceOf(ConfigError);
+        const message = (error as Error).message;
+        expect(message).toMatch(/HOST\b.*API_KEYS/);
+        expect(message).not.toMatch(/secret|hunter2|AKSECRET/);
+      }
+    }
+  });
+
+  it('serves beyond loopback once API_KEYS is set', () => {
+    expect(loadConfig({ ...LIVE, HOST: '0.0.0.0', API_KEYS: `${KEY}, ${KEY}-second` })).toMatchObject({
+      host: '0.0.0.0',
+      apiKeys: [KEY, `${KEY}-second`],
+    });
+  });
+
+  it('lets loopback names, demo mode and pass-through-only live mode listen without API_KEYS', () => {
+    for (const host of ['localhost', '127.0.0.2', '::1', '[::1]']) expect(loadConfig({ ...LIVE, HOST: host }).host).toBe(host);
+    expect(loadConfig({ HOST: '0.0.0.0' })).toMatchObject({ demo: true, host: '0.0.0.0', apiKeys: [] });
+    // Without configured credentials every request is served with the caller's own X-Auth-Token.
+    expect(loadConfig({ NOVA_URL: 'https://nova.example', OS_PROJECT_ID: 'p1', HOST: '0.0.0.0' }).host).toBe('0.0.0.0');
+  });
+
+  it('turns GraphiQL and introspection on, except in live mode with NODE_ENV=production', () => {
+    const switches = (env: Record<string, string>) => {
+      const { graphiql, introspection } = loadConfig(env);
+      return { graphiql, introspection };
+    };
+    const on = { graphiql: true, introspection: true };
+    const off = { graphiql: false, introspection: false };
+    expect(switches({})).toEqual(on);
+    expect(switches({ NODE_ENV: 'production' })).toEqual(on);
+    expect(switches(LIVE)).toEqual(on);
+    expect(switches({ ...LIVE, NODE_ENV: 'development' })).toEqual(on);
+    expect(switches({ ...LIVE, NODE_ENV: 'production' })).toEqual(off);
+    expect(switches({ ...LIVE, NODE_ENV: 'production', GRAPHIQL: 'true' })).toEqual({ graphiql: true, introspection: false });
+    expect(switches({ INTROSPECTION: 'false', GRAPHIQL: 'false' })).toEqual(off);
+  });
+
+  it('reads CORS_ORIGINS as origins', () => {
+    expect(loadConfig({ CORS_ORIGINS: 'https://dash.example/, http://localhost:3000' }).corsOrigins).toEqual([
+      'https://dash.example',
+      'http://localhost:3000',
+    ]);
+    expect(loadConfig({}).corsOrigins).toEqual([]);
+  });
+
+  it('refuses bad values, naming the variable and never printing a key', () => {
+    const problems = problemsOf({
+      GRAPHIQL: 'yes',
+      INTROSPECTION: '1',
+      API_KEYS: 'short-secret',
+      CORS_ORIGINS: 'https://dash.example/app, *, null',
+    });
+    expect(problems).toEqual([
+      'API_KEYS must be comma-separated keys of at least 16 characters each, without spaces',
+      'CORS_ORIGINS must list origins such as https://dash.example.com (scheme, host and port only); got "https://dash.example/app"',
+      'CORS_ORIGINS must list origins such as https://dash.example.com (scheme, host and port only); got "*"',
+      'CORS_ORIGINS must list origins such as https://dash.example.com (scheme, host and port only); got "null"',
+      'GRAPHIQL must be true or false; got "yes"',
+      'INTROSPECTION must be true or false; got "1"',
+    ]);
+    expect(problems.join('\n')).not.toContain('short-secret');
+    expect(problemsOf({ API_KEYS: `${KEY},short` })).toHaveLength(1);
+  });
+});
