@@ -32,6 +32,20 @@ describe('where time goes', () => {
     expect((body as any).extensions.upstream).toMatchObject({ calls: { nova: 2, hss: 2 }, retries: 1 });
   });
 
+  it('counts the prefetches made for a server that turns out not to exist', async () => {
+    stack = await startStack({ simulator: { latencyMs: 20 } });
+    const { body } = await stack.query(
+      `{ server(id: "0000aaaa-0000-4000-8000-00000000dead") { interfaces { portId } openPorts { port } } }`,
+      undefined,
+      { 'X-Portgraph-Trace': '1' },
+    );
+    expect(body.data).toEqual({ server: null });
+    const upstream = (body as any).extensions.upstream;
+    // The server, its interfaces and its open ports start together; all three were sent.
+    expect(upstream.calls).toEqual(stack.callCounts());
+    expect(upstream.calls).toEqual({ nova: 2, hss: 1 });
+  });
+
   it('gives every response a Server-Timing header', async () => {
     stack = await startStack();
     const { headers } = await stack.query(WALK, { id: stack.sim.fleet.special.multiInterfaceServerId });
