@@ -1,16 +1,22 @@
-import { setMaxListeners } from 'node:events';
 import { GraphQLError } from 'graphql';
 import type { RequestLimitsConfig } from '../config.js';
+import type { CallEstimate } from '../rules/cost.js';
 import type { SourceName } from '../sources/errors.js';
+import { Cancellation } from '../sources/cancellation.js';
 import type { CallOwner } from '../sources/http.js';
 
-/** Why a request's upstream calls were given up: the reason its signal aborts with. */
+/** Why a request's upstream calls were given up: the reason its cancellation carries. */
 export class RequestStopped extends Error {
   constructor(readonly why: 'client gone' | 'too large' | 'answered') {
     super(`the request was stopped: ${why}`);
     this.name = 'RequestStopped';
   }
 }
+
+// One of each, shared: every request ends with one, and an Error's stack costs microseconds to take.
+const ANSWERED = new RequestStopped('answered');
+const CLIENT_GONE = new RequestStopped('client gone');
+const TOO_LARGE = new RequestStopped('too large');
 
 export type CallLimits = Pick<RequestLimitsConfig, 'maxUpstreamCalls' | 'maxResponseNodes'>;
 
@@ -23,26 +29,20 @@ export type CallLimits = Pick<RequestLimitsConfig, 'maxUpstreamCalls' | 'maxResp
  * take the place of this count.
  */
 export class RequestLimits implements CallOwner {
-  readonly signal: AbortSignal;
-  /** Resolves with the refusal once the request passes a limit; never otherwise. */
-  readonly refused: Promise<GraphQLError>;
+  readonly cancellation = new Cancellation();
+  /** The calls the operation was estimated to make before it ran. */
+  estimate: CallEstimate | undefined;
   readonly #limits: CallLimits;
-  readonly #controller = new AbortController();
   readonly #client: AbortSignal | undefined;
   readonly #onSend: ((source: SourceName) => void) | undefined;
   #calls = 0;
   #nodes = 0;
   #refusal: GraphQLError | undefined;
-  #refuse!: (error: GraphQLError) => void;
 
   constructor(limits: CallLimits, client?: AbortSignal, onSend?: (source: SourceName) => void) {
     this.#limits = limits;
     this.#client = client;
     this.#onSend = onSend;
-    this.signal = this.#controller.signal;
-    // Every call of the request waiting for a permit or an answer listens to it: hundreds at once.
-    setMaxListeners(0, this.signal);
-    this.refused = new Promise((resolve) => (this.#refuse = resolve));
     if (client?.aborted) this.handleEvent();
     else client?.addEventListener('abort', this, { once: true });
   }
@@ -61,7 +61,7 @@ export class RequestLimits implements CallOwner {
   }
 
   charge(source: SourceName): boolean {
-    if (this.signal.aborted) return false;
+    if (this.cancellation.reason !== undefined) return false;
     if (this.#calls >= this.#limits.maxUpstreamCalls) {
       this.#stop(`it needed more than ${this.#limits.maxUpstreamCalls} upstream calls (MAX_UPSTREAM_CALLS)`);
       return false;
@@ -82,12 +82,12 @@ export class RequestLimits implements CallOwner {
 
   /** The request has its answer: calls of it still queued or in flight are no longer wanted. */
   finish(): void {
-    this.#abort(new RequestStopped('answered'));
+    this.#abort(ANSWERED);
   }
 
   /** The client went away. */
   handleEvent(): void {
-    this.#abort(new RequestStopped('client gone'));
+    this.#abort(CLIENT_GONE);
   }
 
   #stop(why: string): void {
@@ -101,12 +101,11 @@ export class RequestLimits implements CallOwner {
         maxResponseNodes: this.#limits.maxResponseNodes,
       },
     });
-    this.#refuse(this.#refusal);
-    this.#abort(new RequestStopped('too large'));
+    this.#abort(TOO_LARGE);
   }
 
   #abort(reason: RequestStopped): void {
     this.#client?.removeEventListener('abort', this);
-    if (!this.signal.aborted) this.#controller.abort(reason);
+    this.cancellation.cancel(reason);
   }
 }

@@ -4,7 +4,7 @@ import { describeError, errorParsers, looksLikeHtml, parseJson, secondsToMs } fr
 import { UpstreamError } from './errors.js';
 import type { SourceName, UpstreamErrorCode } from './errors.js';
 import type { CallOwner, HttpResponse, ResponseHeaders } from './http.js';
-import { abortReason } from './clock.js';
+import type { Cancellation, Stoppable } from './cancellation.js';
 
 /** What every attempt of every call shares. */
 export interface AttemptSettings {
@@ -20,8 +20,8 @@ export interface AttemptInput {
   auth: Authenticator | undefined;
   /** From the first byte sent to the last byte of the body. */
   timeoutMs: number;
-  /** The caller giving up: the attempt rejects with the signal's reason. */
-  signal?: AbortSignal | undefined;
+  /** The caller giving up: the attempt rejects with its reason. */
+  cancellation?: Cancellation | undefined;
   /** Charged once the request is ready to go; a refusal rejects the attempt with the owner's abort reason. */
   owner?: CallOwner | undefined;
 }
@@ -40,7 +40,7 @@ export type AttemptResult =
       sent: OutgoingRequest | undefined;
     };
 
-/** What an attempt throws when its caller's signal aborts after it was sent; `reason` is the signal's. */
+/** What an attempt throws when its caller gives up after it was sent; `reason` is the cancellation's. */
 export class SentAndAborted extends Error {
   constructor(readonly reason: unknown) {
     super('sent, then aborted by its caller');
@@ -52,7 +52,7 @@ const MAX_ERROR_BODY_BYTES = 64 * 1024;
 
 /** One GET: authorize, send, read, and map whatever went wrong to an `UpstreamError`. */
 export async function attempt(settings: AttemptSettings, input: AttemptInput): Promise<AttemptResult> {
-  const { source, timeoutMs, signal } = input;
+  const { source, timeoutMs, cancellation } = input;
   const outgoing: OutgoingRequest = {
     method: 'GET',
     url: input.url,
@@ -60,13 +60,13 @@ export async function attempt(settings: AttemptSettings, input: AttemptInput): P
   };
   const refusal = await authorize(source, input.auth, outgoing);
   if (refusal) return { ok: false, error: refusal, sent: undefined };
-  if (input.owner !== undefined && !input.owner.charge(source)) throw abortReason(input.owner.signal);
-  const exchange = new Exchange(timeoutMs, settings.maxResponseBytes, signal);
+  if (input.owner !== undefined && !input.owner.charge(source)) throw input.owner.cancellation.reason ?? new Error('the request may make no more calls');
+  const exchange = new Exchange(timeoutMs, settings.maxResponseBytes, cancellation);
   let reply: Reply;
   try {
     reply = await exchange.send(settings.dispatcher, outgoing);
   } catch (error) {
-    if (signal?.aborted) throw new SentAndAborted(signal.reason);
+    if (cancellation?.reason !== undefined) throw new SentAndAborted(cancellation.reason);
     return { ok: false, error: transportError(source, error, exchange), sent: outgoing };
   }
   const { status, headers, text, bytes, overflow } = reply;
@@ -234,11 +234,11 @@ interface Reply {
  * as it arrives, with no stream in between, and one timer bounds the attempt from the first byte
  * sent to the last byte read. `expired` tells our timeout from the caller's abort.
  */
-class Exchange implements Dispatcher.DispatchHandler {
+class Exchange implements Dispatcher.DispatchHandler, Stoppable {
   readonly timeoutMs: number;
   expired = false;
   readonly #maxBytes: number;
-  readonly #signal: AbortSignal | undefined;
+  readonly #cancellation: Cancellation | undefined;
   #controller: Dispatcher.DispatchController | undefined;
   #timer: NodeJS.Timeout | undefined;
   #stopped: Error | undefined;
@@ -251,10 +251,10 @@ class Exchange implements Dispatcher.DispatchHandler {
   #chunks: Buffer[] = [];
   #size = 0;
 
-  constructor(timeoutMs: number, maxBytes: number, signal: AbortSignal | undefined) {
+  constructor(timeoutMs: number, maxBytes: number, cancellation: Cancellation | undefined) {
     this.timeoutMs = timeoutMs;
     this.#maxBytes = maxBytes;
-    this.#signal = signal;
+    this.#cancellation = cancellation;
   }
 
   send(dispatcher: Dispatcher, outgoing: OutgoingRequest): Promise<Reply> {
@@ -262,11 +262,12 @@ class Exchange implements Dispatcher.DispatchHandler {
       this.#resolve = resolve;
       this.#reject = reject;
     });
-    if (this.#signal?.aborted) {
-      this.#fail(this.#signal.reason);
+    const given = this.#cancellation?.reason;
+    if (given !== undefined) {
+      this.#fail(given);
       return answer;
     }
-    this.#signal?.addEventListener('abort', this, { once: true });
+    this.#cancellation?.watch(this);
     this.#timer = setTimeout(Exchange.#expire, this.timeoutMs, this);
     try {
       dispatcher.dispatch(
@@ -321,7 +322,7 @@ class Exchange implements Dispatcher.DispatchHandler {
     this.#fail(error);
   }
 
-  // The timer and the abort listener take the exchange itself, not a closure made for each one.
+  // The timer takes the exchange itself, not a closure made for each one; the caller's cancellation calls `stop`.
 
   static #expire(exchange: Exchange): void {
     exchange.expired = true;
@@ -330,11 +331,10 @@ class Exchange implements Dispatcher.DispatchHandler {
     exchange.#stop(exchange.#controller, error);
   }
 
-  /** The caller's signal aborted. */
-  handleEvent(): void {
-    const reason: unknown = this.#signal?.reason;
+  /** The caller gave up. */
+  stop(reason: Error): void {
     this.#fail(reason);
-    this.#stop(this.#controller, reason instanceof Error ? reason : new Error('aborted'));
+    this.#stop(this.#controller, reason);
   }
 
   /** Aborts the request now, or as soon as undici hands over its controller. */
@@ -359,7 +359,7 @@ class Exchange implements Dispatcher.DispatchHandler {
     if (this.#settled) return false;
     this.#settled = true;
     clearTimeout(this.#timer);
-    this.#signal?.removeEventListener('abort', this);
+    this.#cancellation?.unwatch(this);
     return true;
   }
 }

@@ -5,7 +5,7 @@ import type { BreakerTicket, CircuitBreaker, Verdict } from './circuit-breaker.j
 import type { Clock } from './clock.js';
 import { UpstreamError } from './errors.js';
 import type { SourceName } from './errors.js';
-import type { CallEvent, CallScope, HttpRequest, HttpResponse } from './http.js';
+import type { CallEvent, CallRequest, CallScope, HttpResponse } from './http.js';
 import { isIdempotent, isTransient, retryDelay } from './retry.js';
 import type { RetryOptions } from './retry.js';
 import type { RetryBudget } from './retry-budget.js';
@@ -42,7 +42,7 @@ const METHOD = 'GET';
  * The first attempt is chained rather than awaited, so that a call waiting for a permit holds no
  * suspended frame; a failed first attempt goes on to `retry`.
  */
-export function runCall(settings: CallSettings, source: SourceName, upstream: Upstream, request: HttpRequest): Promise<Answer> {
+export function runCall(settings: CallSettings, source: SourceName, upstream: Upstream, request: CallRequest): Promise<Answer> {
   const started = settings.clock.now();
   return tryOnce(settings, source, upstream, request, 1).then((tried) =>
     tried.ok ? answered(settings, source, request, 1, tried, started) : retry(settings, source, upstream, request, tried, started),
@@ -51,7 +51,7 @@ export function runCall(settings: CallSettings, source: SourceName, upstream: Up
 
 type Answered = Extract<Tried, { ok: true }>;
 
-function answered(settings: CallSettings, source: SourceName, request: HttpRequest, number: number, tried: Answered, started: number): Answer {
+function answered(settings: CallSettings, source: SourceName, request: CallRequest, number: number, tried: Answered, started: number): Answer {
   report(settings, source, request, { attempt: number, status: tried.response.status, ms: settings.clock.now() - started, outcome: 'ok' });
   return { response: tried.response, bytes: tried.bytes };
 }
@@ -61,12 +61,12 @@ async function retry(
   settings: CallSettings,
   source: SourceName,
   upstream: Upstream,
-  request: HttpRequest,
+  request: CallRequest,
   firstTried: Tried,
   firstStarted: number,
 ): Promise<Answer> {
   const { clock } = settings;
-  const { scope, signal } = request;
+  const { scope, cancellation } = request;
   let retries = 0;
   let refreshed = false;
   let tried = firstTried;
@@ -104,7 +104,7 @@ async function retry(
     }
     retries++;
     report(settings, source, request, { ...event, outcome: 'retry' });
-    await clock.sleep(wait, signal);
+    await clock.sleep(wait, cancellation?.signal);
   }
 }
 
@@ -117,7 +117,7 @@ function timeLeft(clock: Clock, scope: CallScope): number {
  * Tells the observers about one event of the call. A plain function, not a reporter made per
  * call: a call that queues for a permit then holds nothing for it.
  */
-function report(settings: CallSettings, source: SourceName, request: HttpRequest, event: ReportedEvent): void {
+function report(settings: CallSettings, source: SourceName, request: CallRequest, event: ReportedEvent): void {
   announce(settings.onEvent, request.scope.observe, source, request.url.pathname, event);
 }
 
@@ -154,7 +154,7 @@ async function renew(auth: Authenticator, failed: OutgoingRequest): Promise<bool
  * Not an async function: a call waiting for a permit then holds one promise, not a suspended
  * frame, and under load a thousand calls wait at once.
  */
-function tryOnce(settings: CallSettings, source: SourceName, upstream: Upstream, request: HttpRequest, number: number): Promise<Tried> {
+function tryOnce(settings: CallSettings, source: SourceName, upstream: Upstream, request: CallRequest, number: number): Promise<Tried> {
   // Admitted before queueing for a permit, so a half-open breaker's one probe is claimed at once
   // and every other call fails fast instead of waiting.
   const ticket = upstream.breaker.admit();
@@ -163,7 +163,7 @@ function tryOnce(settings: CallSettings, source: SourceName, upstream: Upstream,
   if (free !== undefined) return attemptWithPermit(settings, source, upstream, request, number, ticket, free);
   // Permits are shared in turn among the requests waiting; a call made for no request waits as its own party.
   const party = request.scope.owner ?? request.scope;
-  return upstream.permits.acquire(party, request.signal, timeLeft(settings.clock, request.scope)).then(
+  return upstream.permits.acquire(party, request.cancellation, timeLeft(settings.clock, request.scope)).then(
     (release) => {
       if (release !== undefined) return attemptWithPermit(settings, source, upstream, request, number, ticket, release);
       ticket.settle('unknown');
@@ -181,7 +181,7 @@ async function attemptWithPermit(
   settings: CallSettings,
   source: SourceName,
   upstream: Upstream,
-  request: HttpRequest,
+  request: CallRequest,
   number: number,
   admitted: BreakerTicket,
   release: () => void,
@@ -203,7 +203,7 @@ async function attemptWithPermit(
         url: request.url,
         auth: request.scope.auth,
         timeoutMs,
-        signal: request.signal,
+        cancellation: request.cancellation,
         owner,
       });
       verdict = verdictOf(source, result, timeoutMs < settings.timeoutMs);

@@ -11,6 +11,7 @@ import { DEFAULT_RETRY } from './retry.js';
 import type { RetryOptions } from './retry.js';
 import { DEFAULT_BUDGET, RetryBudget } from './retry-budget.js';
 import type { RetryBudgetCounters, RetryBudgetOptions } from './retry-budget.js';
+import { Cancellation } from './cancellation.js';
 import { Semaphore } from './semaphore.js';
 import { UpstreamCache } from './upstream-cache.js';
 import type { CacheOptions, CacheStats } from './upstream-cache.js';
@@ -33,14 +34,14 @@ export interface CallScope {
 }
 
 /**
- * What the request path needs of the request a call serves. Its calls give up when its signal
- * aborts (its client went away, it passed a limit, it was answered), share each upstream's
- * permits fairly with other requests' calls, and are charged, attempt by attempt, before they
- * are sent.
+ * What the request path needs of the request a call serves. Its calls give up when it is over (its
+ * client went away, it passed a limit, it was answered), share each upstream's permits fairly
+ * with other requests' calls, and are charged, attempt by attempt, before they are sent.
  */
 export interface CallOwner {
-  readonly signal: AbortSignal;
-  /** Counts one attempt about to be sent to `source`; false when the request may send no more (its signal has aborted). */
+  /** Cancelled when the request is over. */
+  readonly cancellation: Cancellation;
+  /** Counts one attempt about to be sent to `source`; false when the request may send no more (it is cancelled). */
   charge(source: SourceName): boolean;
 }
 
@@ -97,9 +98,16 @@ export interface HttpOptions {
 export interface HttpRequest {
   url: URL;
   scope: CallScope;
-  /** The caller giving up (default: the owner's signal); rejects with the signal's reason, not an `UpstreamError`. */
+  /** The caller giving up (besides the owner's cancellation); rejects with the signal's reason, not an `UpstreamError`. */
   signal?: AbortSignal | undefined;
 }
+
+/** A request on its way through the request path: how it is given up, whichever way the caller said so. */
+export interface CallRequest extends HttpRequest {
+  cancellation?: Cancellation | undefined;
+}
+
+
 
 export type ResponseHeaders = Readonly<Record<string, string | string[] | undefined>>;
 
@@ -158,16 +166,16 @@ export function createHttp(options: HttpOptions): Http {
     return found;
   };
 
-  const call = (source: SourceName, request: HttpRequest) => runCall(settings, source, upstream(source), request);
+  const call = (source: SourceName, request: CallRequest) => runCall(settings, source, upstream(source), request);
   const cache = options.cache !== undefined && options.cache.ttlMs !== 0 ? new UpstreamCache(options.cache, now) : undefined;
-  const getJson: Http['getJson'] = (source, given) => {
-    const request = given.signal === undefined ? { ...given, signal: given.scope.owner?.signal } : given;
-    if (cache === undefined) return call(source, request).then(responseOf);
-    return cache.get(
-      source,
-      request,
-      reporter(options.onEvent, request.scope.observe, source, request.url.pathname),
-      (signal) => call(source, { url: request.url, scope: sharedScope(request.scope, signal), signal }),
+  const getJson: Http['getJson'] = (source, request) => {
+    const { signal, scope } = request;
+    const cancellation = signal === undefined ? scope.owner?.cancellation : Cancellation.of(signal);
+    if (cache === undefined) return call(source, { ...request, cancellation }).then(responseOf);
+    // The cache follows each caller's signal: one made for the request that has none.
+    const follower = { ...request, signal: signal ?? scope.owner?.cancellation.signal };
+    return cache.get(source, follower, reporter(options.onEvent, scope.observe, source, request.url.pathname), (shared) =>
+      call(source, { url: request.url, scope: sharedScope(scope, shared), cancellation: shared === undefined ? undefined : Cancellation.of(shared) }),
     );
   };
 
@@ -197,7 +205,7 @@ export function createHttp(options: HttpOptions): Http {
 function sharedScope(scope: CallScope, signal: AbortSignal | undefined): CallScope {
   const { owner } = scope;
   if (owner === undefined || signal === undefined) return scope;
-  return { ...scope, owner: { signal, charge: (source) => (owner.charge(source), true) } };
+  return { ...scope, owner: { cancellation: Cancellation.of(signal), charge: (source) => (owner.charge(source), true) } };
 }
 
 function keepAliveAgent(timeoutMs: number, connections: number): Agent {

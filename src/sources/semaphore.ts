@@ -1,16 +1,17 @@
-import { abortReason } from './clock.js';
+import type { Cancellation, Stoppable } from './cancellation.js';
 
 export type Release = () => void;
 
-/** A caller waiting for a permit. It is its signal's abort listener itself (`handleEvent`). */
-class Waiter {
+/** A caller waiting for a permit; its cancellation stops it. */
+class Waiter implements Stoppable {
   gone = false;
-  timer: NodeJS.Timeout | undefined;
 
   constructor(
     readonly resolve: (release: Release | undefined) => void,
     readonly reject: (reason: unknown) => void,
-    readonly signal: AbortSignal | undefined,
+    readonly cancellation: Cancellation | undefined,
+    /** Epoch ms at which it stops waiting; Infinity for never. */
+    readonly until: number,
   ) {}
 
   grant(release: Release): void {
@@ -22,16 +23,55 @@ class Waiter {
     if (this.#leave()) this.resolve(undefined);
   }
 
-  handleEvent(): void {
-    if (this.#leave()) this.reject(abortReason(this.signal));
+  stop(reason: Error): void {
+    if (this.#leave()) this.reject(reason);
   }
 
   #leave(): boolean {
     if (this.gone) return false;
     this.gone = true;
-    clearTimeout(this.timer);
-    this.signal?.removeEventListener('abort', this);
+    this.cancellation?.unwatch(this);
     return true;
+  }
+}
+
+/**
+ * One party's callers, oldest first, and one timer for the earliest time one of them gives up:
+ * the calls of one request share its deadline, so that is one timer per request waiting.
+ */
+class Queue {
+  readonly waiters: Waiter[] = [];
+  #timer: NodeJS.Timeout | undefined;
+  #timerAt = Number.POSITIVE_INFINITY;
+
+  add(waiter: Waiter): void {
+    this.waiters.push(waiter);
+    if (waiter.until < this.#timerAt) this.#wakeAt(waiter.until);
+  }
+
+  /** The oldest caller still waiting. */
+  take(): Waiter | undefined {
+    let waiter = this.waiters.shift();
+    while (waiter?.gone === true) waiter = this.waiters.shift();
+    if (this.waiters.length === 0) this.#wakeAt(Number.POSITIVE_INFINITY);
+    return waiter;
+  }
+
+  #wakeAt(at: number): void {
+    clearTimeout(this.#timer);
+    this.#timerAt = at;
+    this.#timer = at === Number.POSITIVE_INFINITY ? undefined : setTimeout(Queue.#expireDue, Math.max(0, at - Date.now()), this);
+  }
+
+  static #expireDue(queue: Queue): void {
+    const now = Date.now();
+    let next = Number.POSITIVE_INFINITY;
+    for (const waiter of queue.waiters) {
+      if (waiter.gone) continue;
+      if (waiter.until <= now) waiter.expire();
+      else if (waiter.until < next) next = waiter.until;
+    }
+    queue.#wakeAt(next);
   }
 }
 
@@ -45,7 +85,7 @@ class Waiter {
 export class Semaphore {
   #free: number;
   /** Parties with callers waiting, in turn order: a party served goes to the back. */
-  readonly #queues = new Map<object, Waiter[]>();
+  readonly #queues = new Map<object, Queue>();
 
   constructor(size: number) {
     this.#free = size;
@@ -60,20 +100,19 @@ export class Semaphore {
 
   /**
    * Resolves with a release function, or with undefined when none frees up within `waitMs`
-   * (default: no limit); rejects with the signal's reason if it aborts while queued.
+   * (default: no limit); rejects with the cancellation's reason if it is cancelled while queued.
    */
-  acquire(party: object, signal?: AbortSignal, waitMs = Number.POSITIVE_INFINITY): Promise<Release | undefined> {
-    if (signal?.aborted) return Promise.reject(abortReason(signal));
+  acquire(party: object, cancellation?: Cancellation, waitMs = Number.POSITIVE_INFINITY): Promise<Release | undefined> {
+    if (cancellation?.reason !== undefined) return Promise.reject(cancellation.reason);
     const now = this.tryAcquire();
     if (now !== undefined) return Promise.resolve(now);
     if (waitMs <= 0) return Promise.resolve(undefined);
     return new Promise((resolve, reject) => {
-      const waiter = new Waiter(resolve, reject, signal);
-      signal?.addEventListener('abort', waiter, { once: true });
-      if (waitMs !== Number.POSITIVE_INFINITY) waiter.timer = setTimeout(() => waiter.expire(), waitMs);
-      const queue = this.#queues.get(party);
-      if (queue === undefined) this.#queues.set(party, [waiter]);
-      else queue.push(waiter);
+      const waiter = new Waiter(resolve, reject, cancellation, Date.now() + waitMs);
+      cancellation?.watch(waiter);
+      let queue = this.#queues.get(party);
+      if (queue === undefined) this.#queues.set(party, (queue = new Queue()));
+      queue.add(waiter);
     });
   }
 
@@ -81,9 +120,8 @@ export class Semaphore {
   #next(): Waiter | undefined {
     for (const [party, queue] of this.#queues) {
       this.#queues.delete(party);
-      let waiter = queue.shift();
-      while (waiter?.gone === true) waiter = queue.shift();
-      if (queue.length > 0) this.#queues.set(party, queue);
+      const waiter = queue.take();
+      if (queue.waiters.length > 0) this.#queues.set(party, queue);
       if (waiter !== undefined) return waiter;
     }
     return undefined;

@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { Cancellation } from '../../src/sources/cancellation.js';
 import { Semaphore } from '../../src/sources/semaphore.js';
 
 const party = {};
@@ -25,11 +26,10 @@ describe('Semaphore', () => {
     const permits = new Semaphore(1);
     const holder = await permits.acquire(party);
     const granted: number[] = [];
-    const controller = new AbortController();
+    const leaving = new Cancellation();
     // 5,000 callers queue; every 7th gives up before its turn.
     const waiting = Array.from({ length: 5000 }, (_, n) => {
-      const signal = n % 7 === 3 ? controller.signal : undefined;
-      return permits.acquire(party, signal).then(
+      return permits.acquire(party, n % 7 === 3 ? leaving : undefined).then(
         (release) => {
           granted.push(n);
           // Each caller queues another behind the rest before letting the next one in.
@@ -39,7 +39,7 @@ describe('Semaphore', () => {
         () => undefined,
       );
     });
-    controller.abort(new Error('gave up'));
+    leaving.cancel(new Error('gave up'));
     holder?.();
     await Promise.all(waiting);
     const expected = Array.from({ length: 5000 }, (_, n) => n).filter((n) => n % 7 !== 3);
@@ -91,7 +91,7 @@ describe('Semaphore', () => {
       const permits = new Semaphore(1);
       const holder = await permits.acquire(party);
       const controller = new AbortController();
-      const aborted = permits.acquire(party, controller.signal, 10_000);
+      const aborted = permits.acquire(party, Cancellation.of(controller.signal), 10_000);
       const next = permits.acquire(party, undefined, 10_000);
       controller.abort(new Error('caller left'));
       await expect(aborted).rejects.toThrow('caller left');
