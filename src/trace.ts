@@ -1,4 +1,5 @@
 import type { Plugin } from 'graphql-yoga';
+import type { RequestLimits } from './execution/request-limits.js';
 import type { CallEvent } from './sources/http.js';
 
 /** What one GraphQL request asked of the upstreams. */
@@ -80,18 +81,20 @@ export function traceOf(request: Request): UpstreamTrace {
  * Every response gets `Server-Timing`; with `X-Portgraph-Trace: 1` the result also carries
  * `extensions.upstream`, the calls the request made.
  */
-export function useUpstreamTrace(): Plugin<{ request: Request }> {
+export function useUpstreamTrace(): Plugin<{ request: Request; limits?: RequestLimits }> {
   return {
     onRequest({ request }) {
       traceOf(request);
     },
     onExecute({ args }) {
-      const request = args.contextValue.request;
+      const { request, limits } = args.contextValue;
       if (request.headers.get('x-portgraph-trace') !== '1') return;
       return {
         onExecuteDone({ result, setResult }) {
           if (!('data' in result || 'errors' in result)) return;
-          setResult({ ...result, extensions: { ...result.extensions, upstream: traceOf(request).summary() } });
+          // What the request was estimated to cost beside what it spent.
+          const spent = limits === undefined ? {} : { estimatedCalls: limits.estimate?.total, resultNodes: limits.nodes };
+          setResult({ ...result, extensions: { ...result.extensions, upstream: { ...traceOf(request).summary(), ...spent } } });
         },
       };
     },
