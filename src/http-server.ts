@@ -32,6 +32,8 @@ export const HTTP_DEFAULTS = {
 
 export interface HttpEdge {
   server: Server;
+  /** The request listener `server` runs, for a server of another's making (the bench's). */
+  handle: (req: IncomingMessage, res: ServerResponse) => void;
   /**
    * Stops taking GraphQL requests (503 `SHUTTING_DOWN`) and reports not ready, while the listener
    * keeps answering, so that a health checker sees it. Once the requests in flight have finished,
@@ -127,12 +129,14 @@ export function createHttpServer(portgraph: Portgraph, options: HttpServerOption
       else onIdle = stop;
     }));
 
-  return { server, drain };
+  return { server, handle, drain };
 }
 
 /**
- * Hands the request to `next` once its body, if any, is read whole and within `maxBytes`; answers
- * 413 otherwise, without reading a body whose declared length is over the limit.
+ * Hands the request to `next` when its body is within `maxBytes`; answers 413 otherwise, without
+ * reading a body whose declared length is over the limit. A body with a Content-Length goes to
+ * Yoga as it comes (Node's parser ends it at that length); a chunked body is read first, and
+ * refused as soon as it passes the limit.
  */
 function admit(req: IncomingMessage, res: ServerResponse, maxBytes: number, next: () => void): void {
   const declared = Number(req.headers['content-length'] ?? 0);
@@ -140,7 +144,7 @@ function admit(req: IncomingMessage, res: ServerResponse, maxBytes: number, next
     tooLarge(res, maxBytes);
     return;
   }
-  if (declared === 0 && req.headers['transfer-encoding'] === undefined) {
+  if (req.headers['transfer-encoding'] === undefined) {
     next();
     return;
   }

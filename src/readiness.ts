@@ -22,7 +22,13 @@ export function createReadiness(configured: Record<SourceName, boolean>, now: ()
     record(event) {
       // An answer from the cache or a shared call says nothing new about the upstream.
       if (event.attempt === 0) return;
-      last.set(event.source, { outcome: event.outcome === 'ok' ? 'ok' : (event.code ?? event.outcome), at: now() });
+      const outcome = event.outcome === 'ok' ? 'ok' : (event.code ?? event.outcome);
+      const known = last.get(event.source);
+      if (known === undefined) last.set(event.source, { outcome, at: now() });
+      else {
+        known.outcome = outcome;
+        known.at = now();
+      }
     },
     report(breakerState) {
       const entry = (source: SourceName): SourceReadiness => {

@@ -7,7 +7,7 @@ import { akSkAuthenticator, PasswordLogin, ZstackLogin } from './credentials/ind
 import { createMaskError } from './error-masking.js';
 import { EXAMPLE_QUERY } from './example-query.js';
 import { useBufferedBodies } from './execution/buffered-body.js';
-import { boundedDocumentCache, documentLimitPlugins } from './execution/document-limits.js';
+import { boundedDocumentCache, useDocumentLimits } from './execution/document-limits.js';
 import { useJit } from './execution/jit.js';
 import { useRequestLimits } from './execution/limits-plugin.js';
 import { costAssumptions, type LoaderShared, type Sources } from './loaders/index.js';
@@ -154,10 +154,16 @@ export function createPortgraph(settings: PortgraphSettings): Portgraph {
       credentials: createCredentials(settings),
       requestDeadlineMs: settings.requestDeadlineMs,
       limits,
-      observe: (request) => (event) => traceOf(request).record(event),
-      onSend: (request) => (source) => traceOf(request).countSent(source),
+      observe: (request) => {
+        const trace = traceOf(request);
+        return (event) => trace.record(event);
+      },
+      onSend: (request) => {
+        const trace = traceOf(request);
+        return (source) => trace.countSent(source);
+      },
     }),
-    plugins: [...security.plugins, ...documentLimitPlugins(limits), useArgumentChecks(), ...(security.tracing ? [useUpstreamTrace()] : []), useJit(logger), useRequestLimits(limits.maxUpstreamCalls, () => costAssumptions(shared)), useBufferedBodies()],
+    plugins: [...security.plugins, useDocumentLimits(limits), useArgumentChecks(), ...(security.tracing ? [useUpstreamTrace()] : []), useJit(logger), useRequestLimits(limits.maxUpstreamCalls, () => costAssumptions(shared)), useBufferedBodies()],
     maskedErrors: { maskError: createMaskError(logger, new Scrubber(secrets)) },
     cors: security.cors,
     graphiql: security.graphiql({ title: 'portgraph', defaultQuery: EXAMPLE_QUERY }),

@@ -1,5 +1,5 @@
-import { maxAliasesPlugin } from '@escape.tech/graphql-armor-max-aliases';
-import { maxDepthPlugin } from '@escape.tech/graphql-armor-max-depth';
+import { maxAliasesRule } from '@escape.tech/graphql-armor-max-aliases';
+import { maxDepthRule } from '@escape.tech/graphql-armor-max-depth';
 import { GraphQLError, parse, type DocumentNode, type ParseOptions, type Source } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import { LRUCache } from 'lru-cache';
@@ -19,23 +19,22 @@ const MAX_NESTING = 256;
  * Depth, aliases and tokens of a document are bounded, the tokens while it is parsed, its nesting
  * before. A document refused here never reaches validation, execution or an upstream.
  */
-export function documentLimitPlugins(limits: DocumentLimits): Plugin[] {
-  const refuse = (message: string, status: number) => new GraphQLError(message, { extensions: { code: 'BAD_USER_INPUT', http: { status } } });
-  const limited: Plugin = {
+export function useDocumentLimits(limits: DocumentLimits): Plugin {
+  const refuse = (message: string) => new GraphQLError(message, { extensions: { code: 'BAD_USER_INPUT', http: { status: 400 } } });
+  const depth = maxDepthRule({ n: limits.maxDepth, flattenFragments: true, exposeLimits: true, propagateOnRejection: true });
+  const aliases = maxAliasesRule({ n: limits.maxAliases, allowList: [], exposeLimits: true, propagateOnRejection: true });
+  return {
     onParse({ params, setParseFn }) {
       const source = params.source as string | Source;
-      const depth = nesting(typeof source === 'string' ? source : source.body);
-      if (depth > MAX_NESTING) {
-        throw refuse(`The document nests brackets ${depth} levels deep; at most ${MAX_NESTING} are accepted.`, 400);
-      }
+      const deepest = nesting(typeof source === 'string' ? source : source.body);
+      if (deepest > MAX_NESTING) throw refuse(`The document nests brackets ${deepest} levels deep; at most ${MAX_NESTING} are accepted.`);
       setParseFn((text: string | Source, options?: ParseOptions) => parse(text, { ...options, maxTokens: limits.maxTokens }));
     },
+    onValidate({ addValidationRule }) {
+      addValidationRule(depth);
+      addValidationRule(aliases);
+    },
   };
-  return [
-    limited,
-    maxDepthPlugin({ n: limits.maxDepth, flattenFragments: true, exposeLimits: true, propagateOnRejection: true }),
-    maxAliasesPlugin({ n: limits.maxAliases, allowList: [], exposeLimits: true, propagateOnRejection: true }),
-  ];
 }
 
 /** How deep `{`, `(` and `[` nest in GraphQL text, outside strings and comments. */
