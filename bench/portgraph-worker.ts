@@ -2,6 +2,7 @@
 // with the bench's CPU and memory routes (see bench-server.ts).
 import { createYoga } from 'graphql-yoga';
 import { limitHeapGrowth } from '../src/heap.js';
+import { createHttpServer } from '../src/http-server.js';
 import { createPortgraph } from '../src/server.js';
 import { DEMO_OS_TOKEN, DEMO_PROJECT_ID, simulatedCloudSettings } from '../src/simulator/index.js';
 import { createHttp } from '../src/sources/http.js';
@@ -29,7 +30,8 @@ function handler() {
       logging: false,
     });
   }
-  return createPortgraph({ ...settings, ...simulatedCloudSettings(simUrl) }).yoga;
+  // portgraph as `npm start` serves it: behind its HTTP edge, with the default limits.
+  return createHttpServer(createPortgraph({ ...settings, ...simulatedCloudSettings(simUrl) }), { host: '127.0.0.1' }).handle;
 }
 
 // Each runs with the heap settings of `npm start`; the bench passes HEAP_FLAGS.

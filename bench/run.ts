@@ -1,17 +1,18 @@
 // npm run bench: portgraph against its critical-path floor, the minimal upstream calls, a direct
 // REST client and a naive resolver set, over the simulated cloud at injected latencies. It prints a
 // table and never asserts; `npm run bench -- --write` also records it in BENCH.md.
-import type { ChildProcess } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
-import { Agent, request } from 'undici';
+import { DEFAULT_LIMITS } from '../src/config.js';
 import { HEAP_FLAGS, HEAP_GROWING_PERCENT } from '../src/heap.js';
 import { generateFleet, DEMO_OS_TOKEN, DEMO_PROJECT_ID, type CallLogEntry } from '../src/simulator/index.js';
 import { createDirectClient } from './direct-client.js';
 import { BENCH_QUERIES, variablesFor, type BenchQuery } from './queries.js';
 import { startSimProcess, type SimProcess } from './sim-process.js';
+import { client, median, percentile, post, startWorker, stop, table, timeRuns } from './harness.js';
+import { fairShare, limitsAtScale, SCALE_SERVERS } from './scale.js';
 import { spawnScript } from './spawn-script.js';
 
 const env = (name: string, fallback: string) => process.env[name] ?? fallback;
@@ -23,52 +24,50 @@ const DURATION_MS = Number(env('BENCH_DURATION_MS', '10000'));
 const MEMORY_ROUNDS = Number(env('BENCH_MEMORY_ROUNDS', '10'));
 const MEMORY_REQUESTS = Number(env('BENCH_MEMORY_REQUESTS', '1000'));
 const WRITE = process.argv.includes('--write');
+const SCALE_ROUNDS = Number(env('BENCH_SCALE_ROUNDS', '5'));
+const BASELINE = process.env['BENCH_BASELINE'];
+const AB_TURNS = Number(env('BENCH_AB_TURNS', '3'));
 
 const fleet = generateFleet();
 
-interface Worker {
-  url: string;
-  child: ChildProcess;
-}
-
-function startWorker(script: string, extraEnv: Record<string, string>, nodeArgs: string[] = []): Promise<Worker> {
-  const child = spawnScript(import.meta.url, `./${script}`, nodeArgs, {
-    env: { ...process.env, ...extraEnv },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  return new Promise((resolve, reject) => {
-    let out = '';
-    child.stdout?.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      const match = /listening (http:\/\/\S+)/.exec(out);
-      if (match?.[1]) resolve({ url: match[1], child });
-    });
-    child.once('exit', (code) => reject(new Error(`${script} exited with ${code}`)));
-  });
-}
-
-function stop(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    child.once('exit', () => resolve());
-    child.kill('SIGTERM');
-  });
-}
-
-// The timing client: undici's request over a keep-alive agent, as light as the direct client's, so
-// the instrument adds as little as it can to the walk it times (fetch's web streams cost ~0.5 ms more).
-const client = new Agent({ keepAliveTimeout: 10_000 });
-
-async function post(url: string, query: string, variables?: Record<string, unknown>): Promise<any> {
-  const response = await request(url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ query, variables }),
-    dispatcher: client,
-  });
-  const body = (await response.body.json()) as { data?: unknown; errors?: unknown[] };
-  if (body.errors) throw new Error(`bench query failed: ${JSON.stringify(body.errors[0])}`);
-  return body.data;
+/**
+ * The fleet walk's latency at L = 50 and its throughput at L = 0, measured for portgraph and for
+ * the baseline build (`BENCH_BASELINE`: a checkout of an earlier commit, built with `npm run
+ * build`) in turns, so that the machine's drift during the run falls on both alike.
+ */
+async function beforeAndAfter(sim: SimProcess, url: string, fleetWalk: BenchQuery): Promise<string> {
+  const baseline = await startWorker({ file: join(BASELINE ?? '', 'dist/bench/portgraph-worker.js') }, { SIM_URL: sim.url, MODE: 'portgraph' }, [...HEAP_FLAGS]);
+  try {
+    const builds = [
+      { name: 'before (BENCH_BASELINE)', url: baseline.url, latencies: [] as number[], rates: [] as number[], cpu: [] as number[] },
+      { name: 'after (this checkout)', url, latencies: [] as number[], rates: [] as number[], cpu: [] as number[] },
+    ];
+    for (let turn = 0; turn < AB_TURNS; turn++) {
+      await sim.setLatency(50);
+      for (const build of builds) build.latencies.push(...(await timeWalks(build.url, fleetWalk, Math.ceil(ROUNDS / AB_TURNS))));
+      await sim.setLatency(0);
+      for (const build of builds) {
+        const { rate, cpuPerWalk } = await load(build.url, fleetWalk, {});
+        build.rates.push(rate);
+        build.cpu.push(cpuPerWalk);
+      }
+      console.error(`  before and after, turn ${turn + 1}`);
+    }
+    const [before, after] = builds;
+    const rows = builds.map((b) => [b.name, median(b.latencies).toFixed(1), b.rates.map((r) => r.toFixed(1)).join(', '), median(b.rates).toFixed(1), median(b.cpu).toFixed(1)]);
+    const change = (a: number, b: number) => `${(((a - b) / b) * 100).toFixed(1)} %`;
+    return [
+      `## Before and after, in the same run (fleet walk of ${fleet.servers.length} servers)\n`,
+      `The baseline is ${BASELINE ?? ''}, built and run with the same heap settings; the two builds take turns (${AB_TURNS} turns of ${Math.ceil(ROUNDS / AB_TURNS)} walks at L = 50 and ${DURATION_MS / 1000} s of load at L = 0 each).\n`,
+      table(['build', 'median ms at L = 50', 'walks/s at L = 0, each turn', 'median walks/s', 'CPU ms per walk'], rows),
+      '',
+      before !== undefined && after !== undefined
+        ? `After against before: latency ${change(median(after.latencies), median(before.latencies))}, throughput ${change(median(after.rates), median(before.rates))}.\n`
+        : '',
+    ].join('\n');
+  } finally {
+    await stop(baseline.child);
+  }
 }
 
 /** One whole walk: every GraphQL request of it, one after another. */
@@ -83,21 +82,8 @@ async function walk(url: string, bench: BenchQuery): Promise<unknown[]> {
   return pages;
 }
 
-const median = (xs: number[]) => percentile(xs, 50);
-function percentile(xs: number[], p: number): number {
-  const sorted = [...xs].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] ?? NaN;
-}
-
 async function timeWalks(url: string, bench: BenchQuery, rounds: number): Promise<number[]> {
-  await walk(url, bench);
-  const times: number[] = [];
-  for (let i = 0; i < rounds; i++) {
-    const started = performance.now();
-    await walk(url, bench);
-    times.push(performance.now() - started);
-  }
-  return times;
+  return timeRuns(() => walk(url, bench), rounds);
 }
 
 function countBySource(log: CallLogEntry[]): Record<string, number> {
@@ -125,12 +111,6 @@ async function callsOfOneWalk(sim: SimProcess, url: string, bench: BenchQuery) {
   await sim.clearLog();
   await walk(url, bench);
   return countBySource(await sim.log());
-}
-
-function table(header: string[], rows: string[][]): string {
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]?.length ?? 0)));
-  const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i] ?? 0)).join(' | ')} |`;
-  return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
 }
 
 /** The worker's CPU time so far (all threads) and its main thread's GC pauses so far. */
@@ -166,8 +146,8 @@ async function main(): Promise<void> {
   const nodeArgs = (process.env['BENCH_NODE_ARGS'] ?? '').split(' ').filter((a) => a !== '');
   // Every measured process runs with the V8 heap settings `npm start` uses, so that they compare
   // the code and not the settings.
-  const pg = await startWorker('portgraph-worker.ts', { SIM_URL: sim.url, MODE: 'portgraph' }, [...HEAP_FLAGS, '--expose-gc', ...nodeArgs]);
-  const naive = await startWorker('portgraph-worker.ts', { SIM_URL: sim.url, MODE: 'naive' }, [...HEAP_FLAGS]);
+  const pg = await startWorker({ script: 'portgraph-worker.ts' }, { SIM_URL: sim.url, MODE: 'portgraph' }, [...HEAP_FLAGS, '--expose-gc', ...nodeArgs]);
+  const naive = await startWorker({ script: 'portgraph-worker.ts' }, { SIM_URL: sim.url, MODE: 'naive' }, [...HEAP_FLAGS]);
   try {
     const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'CPU'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`;
     say(
@@ -252,7 +232,7 @@ async function main(): Promise<void> {
       ['http', 'floor: the direct client behind plain node:http'],
       ['graphql', "floor: the direct client behind portgraph's GraphQL layer"],
     ] as const) {
-      const floorWorker = await startWorker('floor-worker.ts', { SIM_URL: sim.url, MODE: mode }, [...HEAP_FLAGS]);
+      const floorWorker = await startWorker({ script: 'floor-worker.ts' }, { SIM_URL: sim.url, MODE: mode }, [...HEAP_FLAGS]);
       try {
         throughput.push(row(name, await load(floorWorker.url, fleetWalk, {})));
       } finally {
@@ -291,6 +271,24 @@ async function main(): Promise<void> {
     say(`## Memory: ${MEMORY_ROUNDS} rounds of ${MEMORY_REQUESTS} fleet walks (portgraph process)\n`);
     say(table(['round', 'heap used after gc MiB', 'heap total MiB', 'external MiB', 'RSS MiB'], memoryRows) + '\n');
     say(`Heap growth from round 2 to round ${MEMORY_ROUNDS}: ${growth.toFixed(2)} MiB. Peak RSS: ${(peakRss / 2 ** 20).toFixed(1)} MiB.\n`);
+
+    // 4. A fleet of 1,000 servers: its walk within the default limits, and a small walk beside it.
+    const scaleSim = await startSimProcess(SCALE_SERVERS);
+    const scalePg = await startWorker({ script: 'portgraph-worker.ts' }, { SIM_URL: scaleSim.url, MODE: 'portgraph' }, [...HEAP_FLAGS]);
+    try {
+      say(`## A fleet of ${SCALE_SERVERS} servers, with the default request limits\n`);
+      say(
+        `The fleet walk asks for every server's interfaces, fixed IPs and open ports (${SCALE_ROUNDS} walks per row). Estimated calls are what portgraph reckons before the walk runs, from its arguments; result nodes are the objects and leaves of the answer, counted as it is built. The defaults allow ${DEFAULT_LIMITS.maxUpstreamCalls} calls and ${DEFAULT_LIMITS.maxResponseNodes} nodes.\n`,
+      );
+      say((await limitsAtScale(scalePg.url, scaleSim, [0, 50], SCALE_ROUNDS)) + '\n');
+      say(`### Fair share: a one-server walk beside fleet walks of ${SCALE_SERVERS} servers, at L = 50\n`);
+      say((await fairShare(scalePg.url, scaleSim, generateFleet(42, { servers: SCALE_SERVERS }), 50, ROUNDS)) + '\n');
+    } finally {
+      await Promise.all([stop(scalePg.child), scaleSim.close()]);
+    }
+
+    // 5. Before and after, in the same run: a built checkout of an earlier commit beside this one.
+    if (BASELINE !== undefined) say(await beforeAndAfter(sim, pg.url, fleetWalk));
   } finally {
     await Promise.all([stop(pg.child), stop(naive.child), sim.close(), client.close()]);
   }

@@ -11,9 +11,10 @@ export interface SimProcess {
   close(): Promise<void>;
 }
 
-export async function startSimProcess(): Promise<SimProcess> {
+/** `servers`: the fleet's size, past the 64 of the default fleet (generateFleet's `servers`). */
+export async function startSimProcess(servers = 0): Promise<SimProcess> {
   const child: ChildProcess = spawnScript(import.meta.url, '../src/simulator/main.ts', [], {
-    env: { ...process.env, SIM_PORT: '0', SIM_HOST: '127.0.0.1' },
+    env: { ...process.env, SIM_PORT: '0', SIM_HOST: '127.0.0.1', SIM_SERVERS: String(servers) },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const url = await new Promise<string>((resolve, reject) => {

@@ -5,6 +5,7 @@ import {
   DEMO_USER,
   DEMO_ZSTACK_ACCOUNT,
   DEMO_ZSTACK_SESSION,
+  generateFleet,
   startSimulator,
 } from './index.js';
 
@@ -18,7 +19,12 @@ if (!Number.isFinite(latencyMs) || latencyMs < 0) {
   throw new Error(`SIM_LATENCY_MS must be a number >= 0, got ${process.env.SIM_LATENCY_MS}`);
 }
 
-const sim = await startSimulator({ host, port, latencyMs });
+const servers = Number(process.env.SIM_SERVERS ?? 0);
+if (!Number.isInteger(servers) || servers < 0) {
+  throw new Error(`SIM_SERVERS must be a whole number, got ${process.env.SIM_SERVERS}`);
+}
+
+const sim = await startSimulator({ host, port, latencyMs, fleet: generateFleet(42, { servers }) });
 const { url, projectId, fleet } = sim;
 const line = (env: Record<string, string>): string =>
   Object.entries(env)
