@@ -1,6 +1,6 @@
 // A quick look at where a fleet walk spends its time: node --cpu-prof --import tsx bench/profile-fleet.ts
-import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { createHttpServer } from '../src/http-server.js';
 import { createPortgraph } from '../src/server.js';
 import { simulatedCloudSettings } from '../src/simulator/index.js';
 import { SERVER_WALK } from '../test/integration/expected.js';
@@ -13,7 +13,7 @@ const portgraph = createPortgraph({
   requestDeadlineMs: 30_000,
   upstreamCacheTtlMs: 0,
 });
-const server = createServer(portgraph.yoga);
+const { server } = createHttpServer(portgraph, { host: '127.0.0.1' });
 await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
 const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql`;
 const query = `{ servers(first: 1000) { nodes { ${SERVER_WALK} } } }`;
