@@ -1,6 +1,7 @@
 // npm run bench: portgraph against its critical-path floor, the minimal upstream calls, a direct
 // REST client and a naive resolver set, over the simulated cloud at injected latencies. It prints a
 // table and never asserts; `npm run bench -- --write` also records it in BENCH.md.
+import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
@@ -58,7 +59,7 @@ async function beforeAndAfter(sim: SimProcess, url: string, fleetWalk: BenchQuer
     const change = (a: number, b: number) => `${(((a - b) / b) * 100).toFixed(1)} %`;
     return [
       `## Before and after, in the same run (fleet walk of ${fleet.servers.length} servers)\n`,
-      `The baseline is ${BASELINE ?? ''}, built and run with the same heap settings; the two builds take turns (${AB_TURNS} turns of ${Math.ceil(ROUNDS / AB_TURNS)} walks at L = 50 and ${DURATION_MS / 1000} s of load at L = 0 each).\n`,
+      `The baseline is ${BASELINE ?? ''}${commitOf(BASELINE)}, built and run with the same heap settings; the two builds take turns (${AB_TURNS} turns of ${Math.ceil(ROUNDS / AB_TURNS)} walks at L = 50 and ${DURATION_MS / 1000} s of load at L = 0 each).\n`,
       table(['build', 'median ms at L = 50', 'walks/s at L = 0, each turn', 'median walks/s', 'CPU ms per walk'], rows),
       '',
       before !== undefined && after !== undefined
@@ -67,6 +68,15 @@ async function beforeAndAfter(sim: SimProcess, url: string, fleetWalk: BenchQuer
     ].join('\n');
   } finally {
     await stop(baseline.child);
+  }
+}
+
+/** ` (commit abc1234)` for a git checkout, else nothing. */
+function commitOf(dir: string | undefined): string {
+  try {
+    return dir === undefined ? '' : ` (commit ${execFileSync('git', ['-C', dir, 'rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim()})`;
+  } catch {
+    return '';
   }
 }
 
