@@ -169,6 +169,8 @@ export function createPortgraph(settings: PortgraphSettings): Portgraph {
     graphiql: security.graphiql({ title: 'portgraph', defaultQuery: EXAMPLE_QUERY }),
     renderGraphiQL: renderGraphiQLLazily,
     parserAndValidationCache: boundedDocumentCache(),
+    // The schema takes no file uploads: no multipart request is read at all.
+    multipart: false,
     landingPage: false,
     logging: false,
   });

@@ -45,7 +45,8 @@ export function securityOptions(settings: SecuritySettings) {
         ...options,
         // GraphiQL sends subscriptions as GETs, which CSRF prevention refuses without a header.
         additionalHeaders: { 'x-graphql-yoga-csrf': 'graphiql' },
-        ...(apiKeys.length > 0 && { headers: JSON.stringify({ Authorization: 'Bearer <API key>' }, null, 2) }),
+        // A key typed into GraphiQL's headers stays in the page, not in the browser's storage.
+        ...(apiKeys.length > 0 && { headers: JSON.stringify({ Authorization: 'Bearer <API key>' }, null, 2), shouldPersistHeaders: false }),
       },
     /** The upstream trace shows how portgraph works inside: only where the schema may be explored. */
     tracing: introspection,

@@ -54,6 +54,8 @@ describe('API_KEYS', () => {
     expect(page.status).toBe(200);
     expect(page.headers.get('content-type')).toMatch(/^text\/html/);
     expect(page.text).toContain('Bearer <API key>');
+    // What is typed into the headers stays out of the browser's storage.
+    expect(page.text).toMatch(/"shouldPersistHeaders":\s*false/);
     expect(page.text).not.toContain(KEY);
   });
 

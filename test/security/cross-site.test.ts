@@ -40,6 +40,16 @@ describe('requests a browser sends cross-site without a preflight', () => {
     await refusedWithoutUpstreamCall({ method: 'POST', body: form });
   });
 
+  it('reads no multipart request at all, even one that proves a preflight', async () => {
+    const form = new FormData();
+    form.set('operations', JSON.stringify({ query: ONE_CALL_QUERY }));
+    form.set('map', '{}');
+    const answer = await send(stack.url, { method: 'POST', body: form, headers: { 'x-graphql-yoga-csrf': '1' } });
+    expect(answer.status).toBeGreaterThanOrEqual(400);
+    expect(answer.status).toBeLessThan(500);
+    expect(stack.calls()).toEqual([]);
+  });
+
   it('does not run a text/plain post', async () => {
     await refusedWithoutUpstreamCall({
       method: 'POST',
