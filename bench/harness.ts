@@ -93,3 +93,7 @@ export function table(header: string[], rows: string[][]): string {
   const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i] ?? 0)).join(' | ')} |`;
   return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
 }
+
+/** Calls per source, as the tables show them: `nova 65, hss 66`. */
+export const showCalls = (counts: Record<string, number> | undefined) =>
+  ['nova', 'vpc', 'hss', 'zstack'].filter((s) => counts?.[s] !== undefined).map((s) => `${s} ${counts?.[s]}`).join(', ') || '0';

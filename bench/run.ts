@@ -12,7 +12,7 @@ import { generateFleet, DEMO_OS_TOKEN, DEMO_PROJECT_ID, type CallLogEntry } from
 import { createDirectClient } from './direct-client.js';
 import { BENCH_QUERIES, variablesFor, type BenchQuery } from './queries.js';
 import { startSimProcess, type SimProcess } from './sim-process.js';
-import { client, median, percentile, post, startWorker, stop, table, timeRuns } from './harness.js';
+import { client, median, percentile, post, showCalls, startWorker, stop, table, timeRuns } from './harness.js';
 import { fairShare, limitsAtScale, SCALE_SERVERS } from './scale.js';
 import { spawnScript } from './spawn-script.js';
 
@@ -102,8 +102,6 @@ function countBySource(log: CallLogEntry[]): Record<string, number> {
   return counts;
 }
 
-const show = (counts: Record<string, number>) =>
-  ['nova', 'vpc', 'hss', 'zstack'].filter((s) => counts[s] !== undefined).map((s) => `${s} ${counts[s]}`).join(', ') || '0';
 
 /** Wall times of the direct client's own walk, its answer serialised as portgraph's would be. */
 async function timeDirect(walk: () => Promise<unknown>, rounds: number): Promise<number[]> {
@@ -188,10 +186,10 @@ async function main(): Promise<void> {
           `${floor} (${bench.layers(fleet)}×L)`,
           (median(times) - floor).toFixed(1),
           directTimes === undefined ? '—' : median(directTimes).toFixed(1),
-          show(calls),
-          show(minimum),
+          showCalls(calls),
+          showCalls(minimum),
           median(naiveTimes).toFixed(1),
-          show(naiveCalls),
+          showCalls(naiveCalls),
         ]);
         console.error(`  measured ${bench.name} at L=${latency}`);
       }

@@ -1,18 +1,13 @@
 // The bench's sections on a fleet of 1,000 servers: the fleet walk within the default request
 // limits, and a one-server walk's latency while such walks run (fair share of the permits).
 import type { Fleet } from '../src/simulator/index.js';
-import { median, percentile, post, postForAnswer, table, timeRuns } from './harness.js';
+import { median, percentile, post, postForAnswer, showCalls, table, timeRuns } from './harness.js';
 import type { SimProcess } from './sim-process.js';
 import { SERVER_WALK } from '../test/integration/expected.js';
 
 export const SCALE_SERVERS = 1000;
 const FLEET_WALK = `{ servers(first: ${SCALE_SERVERS}) { nodes { ${SERVER_WALK} } } }`;
 const ONE_SERVER = `query ($id: ID!) { server(id: $id) { ${SERVER_WALK} } }`;
-
-const show = (counts: Record<string, number> | undefined) =>
-  Object.entries(counts ?? {})
-    .map(([source, n]) => `${source} ${n}`)
-    .join(', ');
 
 /** Wall time, calls, estimate and result nodes of the 1,000-server fleet walk at each latency, with the default limits. */
 export async function limitsAtScale(url: string, sim: SimProcess, latencies: number[], rounds: number): Promise<string> {
@@ -29,7 +24,7 @@ export async function limitsAtScale(url: string, sim: SimProcess, latencies: num
       percentile(times, 95).toFixed(1),
       String(servers),
       String(answer.errors?.length ?? 0),
-      show(upstream?.calls),
+      showCalls(upstream?.calls),
       String(upstream?.estimatedCalls ?? '—'),
       String(upstream?.resultNodes ?? '—'),
     ]);

@@ -4,11 +4,11 @@ import { RequestLimits, type CallLimits } from './execution/request-limits.js';
 import { createLoaders, type Credentials, type LoaderShared, type Loaders, type Sources } from './loaders/index.js';
 import { credentialId, headerAuth, type Authenticator } from './sources/auth.js';
 import type { SourceName } from './sources/errors.js';
-import type { CallScope } from './sources/http.js';
+import type { CallEvent } from './sources/http.js';
 
 export interface Context {
   loaders: Loaders;
-  /** What the request may still spend; its signal aborts the request's upstream calls. */
+  /** What the request may still spend; cancelling it gives up the request's upstream calls. */
   limits: RequestLimits;
 }
 
@@ -27,10 +27,13 @@ export interface ContextDeps {
   credentials: ConfiguredCredentials;
   requestDeadlineMs: number;
   limits: CallLimits;
-  /** Told about every upstream attempt a request makes. */
-  observe?: (request: Request) => CallScope['observe'];
-  /** Told about every attempt a request sends, as it is sent. */
-  onSend?: (request: Request) => (source: SourceName) => void;
+  /** The request's trace: told about every attempt as it is sent, and about every event of its calls. */
+  trace?: (request: Request) => RequestTrace;
+}
+
+export interface RequestTrace {
+  countSent(source: SourceName): void;
+  record(event: CallEvent): void;
 }
 
 // Huawei tokens run to many KB; anything far beyond that is not a token.
@@ -48,7 +51,7 @@ export function sessionAuthenticator(session: string): Authenticator {
  * The caller's own X-Auth-Token, when it sends one, serves its request at Nova, the ports API and
  * HSS instead of the configured credentials: it is who the caller is.
  */
-export function requestCredentials(request: Request, deps: ContextDeps, owner?: RequestLimits, now = Date.now()): Credentials {
+export function requestCredentials(request: Request, deps: ContextDeps, now = Date.now()): Credentials {
   const passed = request.headers.get('x-auth-token')?.trim();
   if (passed !== undefined && passed.length > MAX_TOKEN_LENGTH) {
     // Never served with the configured credentials instead: the caller meant its own.
@@ -62,14 +65,14 @@ export function requestCredentials(request: Request, deps: ContextDeps, owner?: 
     huawei: own ?? deps.credentials.huawei,
     zstack: deps.credentials.zstack,
     deadline: now + deps.requestDeadlineMs,
-    observe: deps.observe?.(request),
-    owner,
   };
 }
 
 export function contextFactory(deps: ContextDeps) {
   return ({ request }: YogaInitialContext): Context => {
-    const limits = new RequestLimits(deps.limits, request.signal, deps.onSend?.(request));
-    return { loaders: createLoaders(deps.sources, requestCredentials(request, deps, limits), deps.shared), limits };
+    const trace = deps.trace?.(request);
+    const limits = new RequestLimits(deps.limits, request.signal, trace && ((source) => trace.countSent(source)));
+    const credentials = { ...requestCredentials(request, deps), observe: trace && ((event: CallEvent) => trace.record(event)), owner: limits };
+    return { loaders: createLoaders(deps.sources, credentials, deps.shared), limits };
   };
 }

@@ -1,7 +1,7 @@
 import { GraphQLError } from 'graphql';
 import { maskError as yogaMaskError } from 'graphql-yoga';
 import type { Logger } from './logging.js';
-import { NO_SECRETS, type Scrubber } from './redaction.js';
+import { redact } from './redaction.js';
 import { RequestStopped } from './execution/request-limits.js';
 import { isUpstreamError } from './sources/errors.js';
 
@@ -15,23 +15,24 @@ function upstreamCause(error: unknown): unknown {
  * An upstream failure becomes an error a client can act on: `extensions.code` and the source's
  * name, with the path it failed. Anything else unexpected is masked, never with a stack.
  */
-export function createMaskError(logger: Logger, scrubber: Scrubber = NO_SECRETS) {
-  return (error: unknown, message: string): Error => maskError(error, message, logger, scrubber);
+export function createMaskError(logger: Logger, secrets: readonly string[] = []) {
+  return (error: unknown, message: string): Error => maskError(error, message, logger, secrets);
 }
 
-function maskError(error: unknown, message: string, logger: Logger, scrubber: Scrubber): Error {
+function maskError(error: unknown, message: string, logger: Logger, secrets: readonly string[]): Error {
   const cause = upstreamCause(error);
   if (isUpstreamError(cause)) {
     const located = error instanceof GraphQLError ? error : undefined;
-    // The message may carry the upstream's own words: the last pass takes out every configured secret.
-    return new GraphQLError(scrubber.scrub(cause.message), {
+    // The message may carry an upstream's own words. A call's error was scrubbed as it was made
+    // (before its text was cut short); this last pass covers the rest, logins' errors among them.
+    return new GraphQLError(redact(cause.message, secrets), {
       nodes: located?.nodes,
       path: located?.path,
       extensions: {
         code: cause.code,
         source: cause.source,
         ...(cause.status !== undefined && { upstreamStatus: cause.status }),
-        ...(cause.upstreamCode !== undefined && { upstreamCode: scrubber.scrub(cause.upstreamCode) }),
+        ...(cause.upstreamCode !== undefined && { upstreamCode: redact(cause.upstreamCode, secrets) }),
         retryable: cause.retryable,
         ...(cause.retryAfterMs !== undefined && { retryAfterMs: cause.retryAfterMs }),
       },

@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { Readable } from 'node:stream';
 import { isLoopbackHost } from './config.js';
+import { readBody } from './request-body.js';
 import type { Portgraph } from './server.js';
 
 /** The HTTP edge in front of Yoga: limits, the Host check, the operations endpoints and draining. */
@@ -162,28 +163,6 @@ function admit(req: IncomingMessage, res: ServerResponse, maxBytes: number, next
     },
     () => res.destroy(),
   );
-}
-
-/** The body, or undefined as soon as it passes `maxBytes`; the rest is then read and dropped. */
-function readBody(req: IncomingMessage, maxBytes: number): Promise<Buffer | undefined> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    const onData = (chunk: Buffer) => {
-      size += chunk.length;
-      if (size <= maxBytes) {
-        chunks.push(chunk);
-        return;
-      }
-      req.off('data', onData);
-      chunks.length = 0;
-      resolve(undefined);
-    };
-    req.on('data', onData);
-    req.once('end', () => resolve(Buffer.concat(chunks)));
-    req.once('error', reject);
-    req.once('close', () => reject(new Error('request closed before its body ended')));
-  });
 }
 
 function tooLarge(res: ServerResponse, maxBytes: number): void {

@@ -24,18 +24,3 @@ export function redact(text: string, secrets: Iterable<string | undefined>): str
   for (const form of formsOf(secrets)) out = out.split(form).join(CENSOR);
   return out;
 }
-
-/** The secrets portgraph was configured with, taken out of any text, with those of one call besides. */
-export class Scrubber {
-  readonly #secrets: readonly string[];
-
-  constructor(secrets: Iterable<string | undefined>) {
-    this.#secrets = [...secrets].filter((s): s is string => s !== undefined);
-  }
-
-  scrub(text: string, extra: readonly string[] = []): string {
-    return redact(text, [...this.#secrets, ...extra]);
-  }
-}
-
-export const NO_SECRETS = new Scrubber([]);

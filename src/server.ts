@@ -1,9 +1,8 @@
-import { createHash } from 'node:crypto';
 import { createYoga, type GraphiQLOptions, type YogaServerInstance } from 'graphql-yoga';
 import { useArgumentChecks } from './argument-checks.js';
 import { DEFAULT_LIMITS, type Config } from './config.js';
 import { contextFactory, sessionAuthenticator, tokenAuthenticator, type ConfiguredCredentials, type Context } from './context.js';
-import { akSkAuthenticator, PasswordLogin, ZstackLogin } from './credentials/index.js';
+import { akSkAuthenticator, PasswordLogin, ZstackLogin, zstackPasswordHash } from './credentials/index.js';
 import { createMaskError } from './error-masking.js';
 import { EXAMPLE_QUERY } from './example-query.js';
 import { useBufferedBodies } from './execution/buffered-body.js';
@@ -14,7 +13,6 @@ import { costAssumptions, type LoaderShared, type Sources } from './loaders/inde
 import { createLogger, type Logger } from './logging.js';
 import { createMetrics, type Metrics } from './metrics.js';
 import { createReadiness, type ReadinessReport } from './readiness.js';
-import { Scrubber } from './redaction.js';
 import { buildSchema } from './schema.js';
 import { securityOptions } from './security/index.js';
 import { createHttp, type CallEvent, type Http, type HttpOptions } from './sources/http.js';
@@ -105,7 +103,7 @@ function configuredSecrets(settings: PortgraphSettings): string[] {
   const secrets = [osToken, passwordLogin?.password, akSk?.ak, akSk?.sk, zstackSessionId, ...(settings.apiKeys ?? [])];
   if (zstackAccount !== undefined) {
     // ZStack is sent the password's SHA-512, and may echo that.
-    secrets.push(zstackAccount.password, createHash('sha512').update(zstackAccount.password, 'utf8').digest('hex'));
+    secrets.push(zstackAccount.password, zstackPasswordHash(zstackAccount.password));
   }
   return secrets.filter((secret): secret is string => secret !== undefined);
 }
@@ -154,17 +152,10 @@ export function createPortgraph(settings: PortgraphSettings): Portgraph {
       credentials: createCredentials(settings),
       requestDeadlineMs: settings.requestDeadlineMs,
       limits,
-      observe: (request) => {
-        const trace = traceOf(request);
-        return (event) => trace.record(event);
-      },
-      onSend: (request) => {
-        const trace = traceOf(request);
-        return (source) => trace.countSent(source);
-      },
+      trace: traceOf,
     }),
     plugins: [...security.plugins, useDocumentLimits(limits), useArgumentChecks(), ...(security.tracing ? [useUpstreamTrace()] : []), useJit(logger), useRequestLimits(limits.maxUpstreamCalls, () => costAssumptions(shared)), useBufferedBodies()],
-    maskedErrors: { maskError: createMaskError(logger, new Scrubber(secrets)) },
+    maskedErrors: { maskError: createMaskError(logger, secrets) },
     cors: security.cors,
     graphiql: security.graphiql({ title: 'portgraph', defaultQuery: EXAMPLE_QUERY }),
     renderGraphiQL: renderGraphiQLLazily,

@@ -1,6 +1,6 @@
-import { redact } from '../redaction.js';
 import { getGlobalDispatcher, request } from 'undici';
 import type { Dispatcher } from 'undici';
+import { redact } from '../redaction.js';
 import { UpstreamError } from '../sources/errors.js';
 import type { SourceName, UpstreamErrorCode } from '../sources/errors.js';
 import { errorCode } from '../sources/attempt.js';
@@ -118,7 +118,6 @@ export function upstreamMessage(text: string | undefined, secrets: readonly stri
   if (line === '') return undefined;
   return line.length > MAX_UPSTREAM_MESSAGE_CHARS ? `${line.slice(0, MAX_UPSTREAM_MESSAGE_CHARS)}…` : line;
 }
-
 
 export function parseJson(text: string): unknown {
   try {

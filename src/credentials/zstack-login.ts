@@ -29,6 +29,11 @@ const LOGIN_ERRORS: Readonly<Record<string, { code: UpstreamErrorCode; retryable
   'ID.1006': { code: 'RATE_LIMITED', retryable: true },
 };
 
+/** What ZStack's login is sent instead of the password: its SHA-512, in hex. */
+export function zstackPasswordHash(password: string): string {
+  return createHash('sha512').update(password, 'utf8').digest('hex');
+}
+
 /**
  * One ZStack account session for the whole process. The server slides its expiry on every call
  * and caps sessions per account, so it is reused until ZStack refuses it (503 `ID.1001`).
@@ -40,7 +45,7 @@ export class ZstackLogin {
 
   constructor(options: ZstackLoginOptions) {
     this.#options = options;
-    this.#passwordHash = createHash('sha512').update(options.password, 'utf8').digest('hex');
+    this.#passwordHash = zstackPasswordHash(options.password);
     const session = new LoginSession(() => this.#login(), options.now ?? Date.now);
     this.#authenticator = {
       id: credentialId('zstack-account', `${options.baseUrl}\n${options.accountName}`),

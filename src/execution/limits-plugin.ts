@@ -58,7 +58,6 @@ export function useRequestLimits(maxUpstreamCalls: number, assumptions: () => Co
       }
       const execute = executeFn as (args: ExecutionArgs) => ExecutionResult | Promise<ExecutionResult>;
       setExecuteFn((executionArgs: ExecutionArgs) => {
-        const { limits } = executionArgs.contextValue as LimitedContext;
         // Once stopped, a request's calls are cancelled and its lists answer nothing, so what is
         // left of its execution ends at once; its answer is then the refusal alone.
         return Promise.resolve(execute(executionArgs)).then(

@@ -65,9 +65,8 @@ export function countResultNodes(schema: GraphQLSchema): void {
 }
 
 function admit(value: unknown, limits: RequestLimits, info: GraphQLResolveInfo, empty: unknown): unknown {
-  if (limits.refusal !== undefined) return empty === KEEP ? value : empty;
-  if (limits.admitNodes(countValue(value, planOf(info)))) return value;
-  return empty === KEEP ? value : empty;
+  const admitted = limits.refusal === undefined && limits.admitNodes(countValue(value, planOf(info)));
+  return admitted || empty === KEEP ? value : empty;
 }
 
 const KEEP = Symbol('keep');

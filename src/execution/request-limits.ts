@@ -47,10 +47,6 @@ export class RequestLimits implements CallOwner {
     else client?.addEventListener('abort', this, { once: true });
   }
 
-  get calls(): number {
-    return this.#calls;
-  }
-
   get nodes(): number {
     return this.#nodes;
   }

@@ -5,8 +5,8 @@ import type { NovaServer, NovaServerPage } from '../sources/records.js';
 import type { InterfaceParent } from '../model.js';
 import { lookupsByWalk } from '../rules/cost.js';
 import { shapeInterfaces } from './parents.js';
-import { DEFAULT_WALK_PAGES, type WalkEstimate } from './port-loaders.js';
-import { asError, configured, perKeyLoader, queryKey, settle } from './settle.js';
+import { DEFAULT_WALK_PAGES, findByWalk, type WalkEstimate } from './list-walks.js';
+import { configured, perKeyLoader, queryKey, settle } from './settle.js';
 
 export interface ServerPageKey {
   marker: string | undefined;
@@ -19,18 +19,13 @@ export function computeLoaders(client: NovaClient | undefined, scope: CallScope,
   // Servers looked up by id: a few cost one `servers/{id}` each; many become one walk of the whole
   // list (a subnet's ports name hundreds of devices, most of them desktops and routers that Nova
   // does not know, each a 404 on its own).
-  async function loadServers(ids: readonly string[]): Promise<(NovaServer | null | Error)[]> {
+  function loadServers(ids: readonly string[]): Promise<(NovaServer | null | Error)[]> {
     if (!lookupsByWalk(ids.length, estimate.pages ?? DEFAULT_WALK_PAGES)) return settle(ids, (id) => nova().getServer(scope, id));
-    try {
-      const wanted = new Set(ids);
-      const holdsAll = (servers: NovaServer[]) => servers.filter((s) => wanted.has(s.id)).length === wanted.size;
-      const { servers, calls } = await nova().listAllServers(scope, { stopWhen: holdsAll });
-      if (!holdsAll(servers)) estimate.pages = calls;
-      const byId = new Map(servers.filter((s) => wanted.has(s.id)).map((s) => [s.id, s]));
-      return ids.map((id) => byId.get(id) ?? null);
-    } catch (e) {
-      return ids.map(() => asError(e));
-    }
+    const walk = (stopWhen: (seen: NovaServer[]) => boolean) =>
+      nova()
+        .listAllServers(scope, { stopWhen })
+        .then(({ servers, calls }) => ({ items: servers, calls }));
+    return findByWalk(ids, walk, estimate);
   }
 
   return {

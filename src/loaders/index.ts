@@ -6,7 +6,8 @@ import type { VpcClient } from '../sources/vpc.js';
 import type { ZstackClient } from '../sources/zstack.js';
 import { computeLoaders } from './compute-loaders.js';
 import { openPortLoaders } from './open-port-loaders.js';
-import { DEFAULT_WALK_PAGES, portLoaders, type WalkEstimate } from './port-loaders.js';
+import { DEFAULT_WALK_PAGES, type WalkEstimate } from './list-walks.js';
+import { portLoaders } from './port-loaders.js';
 import type { CostAssumptions } from '../rules/cost.js';
 import { vipLoaders } from './vip-loaders.js';
 

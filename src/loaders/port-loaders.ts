@@ -2,21 +2,14 @@ import DataLoader from 'dataloader';
 import type { CallScope } from '../sources/http.js';
 import type { VpcPort, VpcPortQuery } from '../sources/records.js';
 import { VPC_MAX_LIMIT, type VpcClient } from '../sources/vpc.js';
-import { asError, configured, perKeyLoader, queryKey, settle } from './settle.js';
+import { DEFAULT_WALK_PAGES, findByWalk, type WalkEstimate } from './list-walks.js';
+import { configured, perKeyLoader, queryKey, settle } from './settle.js';
 
 export interface PortKey {
   id: string;
   /** An IP the port holds, when the caller knows one: it allows one filtered call instead of a walk. */
   ip?: string | undefined;
 }
-
-/** Process-wide: how many pages the last whole walk of a list took. */
-export interface WalkEstimate {
-  pages: number | undefined;
-}
-
-/** Before any walk has been measured, assume a list takes this many pages. */
-export const DEFAULT_WALK_PAGES = 2;
 
 export function portLoaders(client: VpcClient | undefined, scope: CallScope, estimate: WalkEstimate) {
   const vpc = () => configured(client, 'vpc');
@@ -31,16 +24,11 @@ export function portLoaders(client: VpcClient | undefined, scope: CallScope, est
         return ports.find((p) => p.id === id) ?? null;
       });
     }
-    try {
-      const wanted = new Set(keys.map((k) => k.id));
-      const holdsAll = (ports: VpcPort[]) => ports.filter((p) => wanted.has(p.id)).length === wanted.size;
-      const { ports, calls } = await vpc().listAllPorts(scope, {}, { stopWhen: holdsAll });
-      if (!holdsAll(ports)) estimate.pages = calls;
-      const byId = new Map(ports.filter((p) => wanted.has(p.id)).map((p) => [p.id, p]));
-      return keys.map((k) => byId.get(k.id) ?? null);
-    } catch (e) {
-      return keys.map(() => asError(e));
-    }
+    const walk = (stopWhen: (seen: VpcPort[]) => boolean) =>
+      vpc()
+        .listAllPorts(scope, {}, { stopWhen })
+        .then(({ ports, calls }) => ({ items: ports, calls }));
+    return findByWalk(keys.map((k) => k.id), walk, estimate);
   }
 
   return {

@@ -21,9 +21,8 @@ async function serversAfter(loaders: Loaders, marker: string | undefined, count:
     const wanted = count - servers.length;
     const page = await loaders.serversPage.load({ marker: next, limit: Math.min(wanted + 1, NOVA_MAX_LIMIT) });
     servers.push(...page.servers.slice(0, wanted));
-    const last = page.servers.at(-1);
     if (page.servers.length > wanted) return { servers, hasNextPage: true };
-    if (page.nextMarker === undefined || last === undefined) return { servers, hasNextPage: false };
+    if (page.nextMarker === undefined || page.servers.length === 0) return { servers, hasNextPage: false };
     if (servers.length === count) return { servers, hasNextPage: true };
     next = page.nextMarker;
   }

@@ -107,8 +107,6 @@ export interface CallRequest extends HttpRequest {
   cancellation?: Cancellation | undefined;
 }
 
-
-
 export type ResponseHeaders = Readonly<Record<string, string | string[] | undefined>>;
 
 export interface HttpResponse {
@@ -174,9 +172,10 @@ export function createHttp(options: HttpOptions): Http {
     if (cache === undefined) return call(source, { ...request, cancellation }).then(responseOf);
     // The cache follows each caller's signal: one made for the request that has none.
     const follower = { ...request, signal: signal ?? scope.owner?.cancellation.signal };
-    return cache.get(source, follower, reporter(options.onEvent, scope.observe, source, request.url.pathname), (shared) =>
-      call(source, { url: request.url, scope: sharedScope(scope, shared), cancellation: shared === undefined ? undefined : Cancellation.of(shared) }),
-    );
+    return cache.get(source, follower, reporter(options.onEvent, scope.observe, source, request.url.pathname), (shared) => {
+      const given = shared === undefined ? undefined : Cancellation.of(shared);
+      return call(source, { url: request.url, scope: sharedScope(scope, given), cancellation: given });
+    });
   };
 
   return {
@@ -199,13 +198,13 @@ export function createHttp(options: HttpOptions): Http {
 
 /**
  * The scope of a call the cache shares among identical requests: charged to the request that
- * started it, but given up only when every caller has (the cache's own signal), and never refused
- * because that one request has stopped.
+ * started it, but given up only when every caller has (the cache's own cancellation), and never
+ * refused because that one request has stopped.
  */
-function sharedScope(scope: CallScope, signal: AbortSignal | undefined): CallScope {
+function sharedScope(scope: CallScope, cancellation: Cancellation | undefined): CallScope {
   const { owner } = scope;
-  if (owner === undefined || signal === undefined) return scope;
-  return { ...scope, owner: { cancellation: Cancellation.of(signal), charge: (source) => (owner.charge(source), true) } };
+  if (owner === undefined || cancellation === undefined) return scope;
+  return { ...scope, owner: { cancellation, charge: (source) => (owner.charge(source), true) } };
 }
 
 function keepAliveAgent(timeoutMs: number, connections: number): Agent {

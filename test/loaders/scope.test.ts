@@ -93,7 +93,7 @@ describe('requestCredentials', () => {
   };
 
   it("serves Nova and the Huawei services with the caller's own token, ZStack with its session", async () => {
-    const credentials = requestCredentials(new Request('http://x/graphql', { headers: { 'x-auth-token': 'caller' } }), deps, undefined, 1000);
+    const credentials = requestCredentials(new Request('http://x/graphql', { headers: { 'x-auth-token': 'caller' } }), deps, 1000);
     expect(credentials.nova).toBe(credentials.huawei);
     expect(await headers(credentials.nova)).toEqual({ 'X-Auth-Token': 'caller' });
     expect(await headers(credentials.zstack)).toEqual({ Authorization: 'OAuth session' });
